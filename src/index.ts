@@ -1,0 +1,11 @@
+/**
+ * The public entry: importing it defines `<chat-widget>` and its parts. twilio-chat is not in
+ * here: the widget loads it with import() when it connects.
+ */
+export { ChatWidgetElement } from './chat-widget.js';
+export * from './events/public-events.js';
+export type { ChatState, ChatChannel, ChatMessage, ChatMedia, ConnectionStatus, ChatErrorInfo } from './state/types.js';
+export type { ChatStrings } from './state/strings.js';
+export { defaultStrings } from './state/strings.js';
+export type { FetchTokenHook } from './session/token-source.js';
+export type { PushType } from './services/port.js';

@@ -1,0 +1,666 @@
+import { ChatServiceError } from '../services/port.js';
+import type { ChatClientEvent, ChatClientFactory, ChatClientPort, PushType } from '../services/port.js';
+import type { ChatStore } from '../state/chat-store.js';
+import {
+  mapMessage,
+  mergeMessages,
+  patchChannel,
+  patchWindow,
+  removeChannel,
+  setOutbox,
+  setTyping,
+  upsertChannels,
+} from '../state/chat-store.js';
+import { initialChatState } from '../state/types.js';
+import type { ChatErrorInfo, ChatMessage, ConnectionStatus } from '../state/types.js';
+import { PushRegistrar } from './push-registrar.js';
+import { TokenSource } from './token-source.js';
+import type { FetchTokenHook, IssuedToken } from './token-source.js';
+
+/** What the element hands the session; a change of identity or endpoint means a new client. */
+export interface SessionConfig {
+  readonly tokenUrl: string | null;
+  readonly identity: string | null;
+  readonly credentials: RequestCredentials;
+  readonly fetchToken: FetchTokenHook | null;
+  readonly clientOptions: Readonly<Record<string, unknown>>;
+  /** SID or unique name of a channel to open (and join, when public) at once. */
+  readonly channel: string | null;
+}
+
+/** One-off happenings the host page hears about as DOM events. */
+export type SessionNotice =
+  | { readonly type: 'ready'; readonly identity: string }
+  | { readonly type: 'error'; readonly error: ChatErrorInfo }
+  | { readonly type: 'token-refresh'; readonly expiresAt: number }
+  | { readonly type: 'identity-change'; readonly identity: string | null; readonly previousIdentity: string | null };
+
+export interface SessionDeps {
+  readonly store: ChatStore;
+  /** Loads the client factory (the SDK chunk); called in parallel with the token fetch (T4). */
+  readonly loadClientFactory: () => Promise<ChatClientFactory>;
+  readonly tokenStorage: Storage | null;
+  readonly pushStorage: Storage | null;
+  readonly notify: (notice: SessionNotice) => void;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => number;
+  readonly warn?: (message: string) => void;
+  /** Backoff for token refresh retries, ms for attempt n (from 0). */
+  readonly retryDelay?: (attempt: number) => number;
+  /** How long to wait for a replay after reconnecting before resending the outbox. */
+  readonly outboxSettleMs?: number;
+}
+
+export const MESSAGE_PAGE_SIZE = 30;
+
+/** The live parts of one identity's session; replaced whole on an identity change (L4). */
+interface Generation {
+  readonly id: number;
+  readonly config: SessionConfig;
+  readonly tokens: TokenSource;
+  client: ChatClientPort | null;
+  identity: string | null;
+  everConnected: boolean;
+  sdkState: string;
+  tokenExpired: boolean;
+  refreshing: Promise<void> | null;
+  retryTimer: ReturnType<typeof setTimeout> | null;
+  unsubscribe: (() => void) | null;
+  consuming: Map<string, Promise<void>>;
+  sending: Map<string, Promise<void>>;
+  /** Client ids of queued messages whose send is in flight, so none is sent twice. */
+  sentIds: Set<string>;
+}
+
+const isFatal = (code: string) =>
+  ['token-ttl-too-short', 'token-identity-mismatch', 'token-invalid', 'token-url-missing', 'denied', 'token-expired'].includes(code);
+
+/**
+ * The widget's lifecycle by the book: one SDK client per identity (L3, L4), created only after
+ * its token was checked (T2, T5), never recreated for network drops or page visibility (L1, L2),
+ * torn down by releasing its objects from the state first (M4, P4) and unregistering push (P3).
+ */
+export class ChatSession {
+  private readonly deps: SessionDeps;
+  private readonly push: PushRegistrar;
+  private generation: Generation | null = null;
+  private nextId = 0;
+  /** Teardown of the previous clients; the next client is created only after it (L4). */
+  private teardown: Promise<void> = Promise.resolve();
+  private pushRequest: { token: string; type: PushType } | null = null;
+  private networkOnline = true;
+  private disposed = false;
+
+  constructor(deps: SessionDeps) {
+    this.deps = deps;
+    this.push = new PushRegistrar(deps.pushStorage);
+  }
+
+  private get store(): ChatStore {
+    return this.deps.store;
+  }
+
+  /** The live client's SDK object, for the host page. */
+  get sdkClient(): unknown {
+    return this.generation?.client?.sdkClient ?? null;
+  }
+
+  /**
+   * Starts or adjusts the session. A new identity or token endpoint shuts the old client down and
+   * creates a fresh one; anything else is applied to the running session.
+   */
+  configure(config: SessionConfig): void {
+    this.disposed = false;
+    const current = this.generation;
+    if (
+      current &&
+      current.config.identity === config.identity &&
+      current.config.tokenUrl === config.tokenUrl &&
+      current.config.fetchToken === config.fetchToken &&
+      current.config.credentials === config.credentials
+    ) {
+      if (config.channel && config.channel !== current.config.channel && current.client) {
+        (current as { config: SessionConfig }).config = config;
+        void this.openConfiguredChannel(current);
+      }
+      return;
+    }
+    const previousIdentity = current?.identity ?? current?.config.identity ?? null;
+    this.end({ clearToken: true });
+    if (current) this.deps.notify({ type: 'identity-change', identity: config.identity, previousIdentity });
+    this.begin(config);
+  }
+
+  /** Logs out: releases everything of the client and shuts it down (L3); no new client follows. */
+  async logout(): Promise<void> {
+    const previousIdentity = this.generation?.identity ?? null;
+    this.end({ clearToken: true });
+    this.store.update(() => ({ ...initialChatState, phase: 'logged-out' }));
+    if (previousIdentity !== null) this.deps.notify({ type: 'identity-change', identity: null, previousIdentity });
+    await this.teardown;
+  }
+
+  /** The element left the DOM for good. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.end({ clearToken: false });
+    this.store.update(() => ({ ...initialChatState }));
+    await this.teardown;
+  }
+
+  /** Tries again after a fatal error (a new client, a fresh token). */
+  retry(): void {
+    const config = this.generation?.config;
+    if (!config) return;
+    this.end({ clearToken: true });
+    this.begin(config);
+  }
+
+  /** The browser's own online/offline signal; the SDK reconnects by itself either way (L1). */
+  setNetworkOnline(online: boolean): void {
+    this.networkOnline = online;
+    this.updateConnection();
+  }
+
+  setPushToken(token: string | null, type: PushType): void {
+    this.pushRequest = token ? { token, type } : null;
+    const generation = this.generation;
+    if (generation?.client && generation.identity && this.store.state.phase === 'ready') void this.registerPush(generation);
+  }
+
+  async openChannel(channelSid: string | null): Promise<void> {
+    const generation = this.generation;
+    this.store.update(() => ({ activeChannelSid: channelSid }));
+    if (!generation?.client || channelSid === null || this.store.state.messages[channelSid]) return;
+    this.store.update((state) => patchWindow(state, channelSid, { loading: true }));
+    try {
+      const page = await generation.client.fetchMessages(channelSid, { pageSize: MESSAGE_PAGE_SIZE });
+      if (!this.isCurrent(generation)) return;
+      this.store.update((state) =>
+        patchWindow(state, channelSid, {
+          items: mergeMessages(state.messages[channelSid]?.items ?? [], page.items),
+          hasOlder: page.hasOlder,
+          loading: false,
+          error: null,
+        }),
+      );
+    } catch (error) {
+      if (!this.isCurrent(generation)) return;
+      this.store.update((state) => patchWindow(state, channelSid, { loading: false, error: messageOf(error) }));
+    }
+  }
+
+  async loadOlder(channelSid: string): Promise<void> {
+    const generation = this.generation;
+    const window = this.store.state.messages[channelSid];
+    if (!generation?.client || !window || !window.hasOlder || window.loadingOlder || window.loading) return;
+    const oldest = window.items[0];
+    if (!oldest) return;
+    this.store.update((state) => patchWindow(state, channelSid, { loadingOlder: true }));
+    try {
+      const page = await generation.client.fetchMessages(channelSid, { beforeIndex: oldest.index, pageSize: MESSAGE_PAGE_SIZE });
+      if (!this.isCurrent(generation)) return;
+      this.store.update((state) =>
+        patchWindow(state, channelSid, {
+          items: mergeMessages(state.messages[channelSid]?.items ?? [], page.items),
+          hasOlder: page.hasOlder,
+          loadingOlder: false,
+        }),
+      );
+    } catch (error) {
+      if (!this.isCurrent(generation)) return;
+      this.store.update((state) => patchWindow(state, channelSid, { loadingOlder: false, error: messageOf(error) }));
+    }
+  }
+
+  /** Queues a message; it is sent now when connected, or when the connection comes back. */
+  send(channelSid: string, body: string): void {
+    const generation = this.generation;
+    const text = body.trim();
+    if (!generation || !text) return;
+    const clientId = randomId();
+    const message: ChatMessage = Object.freeze({
+      sid: `cid:${clientId}`,
+      index: -1,
+      author: generation.identity,
+      body: text,
+      dateCreated: this.now(),
+      dateUpdated: null,
+      media: null,
+      clientId,
+      pending: 'sending',
+    });
+    this.store.update((state) => setOutbox(state, channelSid, [...(state.outbox[channelSid] ?? []), message]));
+    this.flushOutbox(generation, channelSid);
+  }
+
+  retrySend(channelSid: string, clientId: string): void {
+    const generation = this.generation;
+    if (!generation) return;
+    this.store.update((state) =>
+      setOutbox(
+        state,
+        channelSid,
+        (state.outbox[channelSid] ?? []).map((m) => (m.clientId === clientId ? Object.freeze({ ...m, pending: 'sending' as const }) : m)),
+      ),
+    );
+    this.flushOutbox(generation, channelSid);
+  }
+
+  /** M3: the edit shows as pending until messageUpdated brings the new body. */
+  async edit(channelSid: string, index: number, body: string): Promise<void> {
+    const generation = this.generation;
+    const text = body.trim();
+    if (!generation?.client || !text) return;
+    this.store.update((state) => mapMessage(state, channelSid, index, (m) => Object.freeze({ ...m, pending: 'editing' as const, pendingBody: text })));
+    try {
+      await generation.client.updateMessage(channelSid, index, text);
+    } catch (error) {
+      if (!this.isCurrent(generation)) return;
+      this.store.update((state) => mapMessage(state, channelSid, index, (m) => withoutPending(m)));
+      this.reportError({ code: 'edit-failed', message: `The message could not be edited: ${messageOf(error)}` }, false);
+    }
+  }
+
+  /** The message stays, marked, until messageRemoved arrives (M3). */
+  async remove(channelSid: string, index: number): Promise<void> {
+    const generation = this.generation;
+    if (!generation?.client) return;
+    this.store.update((state) => mapMessage(state, channelSid, index, (m) => Object.freeze({ ...m, pending: 'removing' as const })));
+    try {
+      await generation.client.removeMessage(channelSid, index);
+    } catch (error) {
+      if (!this.isCurrent(generation)) return;
+      this.store.update((state) => mapMessage(state, channelSid, index, (m) => withoutPending(m)));
+      this.reportError({ code: 'remove-failed', message: `The message could not be deleted: ${messageOf(error)}` }, false);
+    }
+  }
+
+  typing(channelSid: string): void {
+    const client = this.generation?.client;
+    if (client && this.store.state.connection === 'connected') client.typing(channelSid).catch(() => undefined);
+  }
+
+  /**
+   * Advances the read horizon to a message the visitor has seen (J5). The badge clears at once;
+   * calls are coalesced so that at most one per channel is in flight.
+   */
+  markSeen(channelSid: string, index: number): void {
+    const generation = this.generation;
+    const channel = this.store.state.channels.find((c) => c.sid === channelSid);
+    if (!generation?.client || !channel || channel.status !== 'joined') return;
+    if ((channel.lastConsumedMessageIndex ?? -1) >= index) return;
+    this.store.update((state) => patchChannel(state, channelSid, { lastConsumedMessageIndex: index }));
+    if (generation.consuming.has(channelSid)) return;
+    const run = async (): Promise<void> => {
+      let sent = -1;
+      for (;;) {
+        const target = this.store.state.channels.find((c) => c.sid === channelSid)?.lastConsumedMessageIndex ?? -1;
+        if (target <= sent || !this.isCurrent(generation) || !generation.client) break;
+        sent = target;
+        await generation.client.advanceConsumed(channelSid, target).catch(() => undefined);
+      }
+    };
+    // Deleted in a later microtask, so even a run that ends at once is removed after it was set.
+    generation.consuming.set(channelSid, run().finally(() => generation.consuming.delete(channelSid)));
+  }
+
+  // --- lifecycle -------------------------------------------------------------------------
+
+  private begin(config: SessionConfig): void {
+    const tokens = new TokenSource({
+      url: config.tokenUrl,
+      identity: config.identity,
+      credentials: config.credentials,
+      fetchToken: config.fetchToken,
+      storage: this.deps.tokenStorage,
+      fetch: this.deps.fetch,
+      now: this.deps.now,
+      warn: this.deps.warn,
+    });
+    const generation: Generation = {
+      id: ++this.nextId,
+      config,
+      tokens,
+      client: null,
+      identity: config.identity,
+      everConnected: false,
+      sdkState: 'connecting',
+      tokenExpired: false,
+      refreshing: null,
+      retryTimer: null,
+      unsubscribe: null,
+      consuming: new Map(),
+      sending: new Map(),
+      sentIds: new Set(),
+    };
+    this.generation = generation;
+    this.store.update(() => ({ ...initialChatState, phase: 'authorizing', connection: 'connecting', identity: config.identity }));
+    // T4: the token and the SDK chunk are fetched side by side, neither waits for the other.
+    const token = tokens.get();
+    const factory = this.deps.loadClientFactory();
+    token.catch(() => undefined);
+    factory.catch(() => undefined);
+    void this.createClient(generation, token, factory);
+  }
+
+  private async createClient(generation: Generation, tokenPromise: Promise<IssuedToken>, factoryPromise: Promise<ChatClientFactory>): Promise<void> {
+    let token: IssuedToken;
+    let factory: ChatClientFactory;
+    try {
+      token = await tokenPromise;
+      factory = await factoryPromise;
+      await this.teardown;
+    } catch (error) {
+      if (this.isCurrent(generation)) this.fail(generation, toErrorInfo(error, 'sdk-load-failed'));
+      return;
+    }
+    if (!this.isCurrent(generation)) return;
+    generation.identity = token.identity;
+    this.store.update(() => ({ phase: 'connecting', identity: token.identity }));
+    const client = factory(token.token, { ...token.clientOptions, ...generation.config.clientOptions });
+    generation.client = client;
+    generation.unsubscribe = client.subscribe((event) => this.handleClientEvent(generation, event));
+    try {
+      await client.ready(); // M1: nothing is called on the client before this.
+      if (!this.isCurrent(generation)) return;
+      const channels = await client.loadSubscribedChannels();
+      if (!this.isCurrent(generation)) return;
+      this.store.update((state) => ({ ...upsertChannels(state, channels), channelsLoaded: true, phase: 'ready', error: null }));
+      this.updateConnection();
+      this.deps.notify({ type: 'ready', identity: token.identity });
+      void this.registerPush(generation);
+      await this.openConfiguredChannel(generation);
+    } catch (error) {
+      if (this.isCurrent(generation)) this.fail(generation, toErrorInfo(error, 'connect-failed'));
+    }
+  }
+
+  private async openConfiguredChannel(generation: Generation): Promise<void> {
+    const wanted = generation.config.channel;
+    const client = generation.client;
+    if (!wanted || !client) return;
+    try {
+      const channel = await client.findChannel(wanted);
+      if (!this.isCurrent(generation)) return;
+      if (channel.status !== 'joined' && channel.type === 'public') await client.joinChannel(channel.sid);
+      if (!this.isCurrent(generation)) return;
+      this.store.update((state) => upsertChannels(state, [{ ...channel, status: 'joined' }]));
+      await this.openChannel(channel.sid);
+    } catch (error) {
+      if (this.isCurrent(generation)) {
+        this.reportError({ code: 'channel-unavailable', message: `The conversation "${wanted}" could not be opened: ${messageOf(error)}` }, false);
+      }
+    }
+  }
+
+  /**
+   * Ends the current generation: its objects leave the state first (M4, P4), then its push
+   * registration is removed (P3) and the client is shut down, in the background but in order.
+   */
+  private end({ clearToken }: { clearToken: boolean }): void {
+    const generation = this.generation;
+    this.generation = null;
+    if (!generation) return;
+    if (generation.retryTimer) clearTimeout(generation.retryTimer);
+    generation.unsubscribe?.();
+    if (clearToken) generation.tokens.clear();
+    this.store.update(() => ({ ...initialChatState }));
+    const client = generation.client;
+    generation.client = null;
+    if (!client) return;
+    const identity = generation.identity;
+    this.teardown = this.teardown
+      .then(async () => {
+        if (identity && clearToken) await this.push.unregister(client, identity).catch(() => undefined);
+        await client.shutdown();
+      })
+      .catch(() => undefined);
+  }
+
+  private isCurrent(generation: Generation): boolean {
+    return this.generation === generation && !this.disposed;
+  }
+
+  private fail(generation: Generation, error: ChatErrorInfo): void {
+    this.store.update(() => ({ phase: 'error', error, connection: error.code === 'denied' ? 'denied' : this.store.state.connection }));
+    this.deps.notify({ type: 'error', error });
+    if (error.code !== 'denied' && !isFatal(error.code)) return;
+    // A refused token must not be offered again from the cache.
+    generation.tokens.clear();
+  }
+
+  private reportError(error: ChatErrorInfo, fatal: boolean): void {
+    this.store.update(() => (fatal ? { phase: 'error', error } : { error }));
+    this.deps.notify({ type: 'error', error });
+  }
+
+  private handleClientEvent(generation: Generation, event: ChatClientEvent): void {
+    if (!this.isCurrent(generation)) return;
+    switch (event.type) {
+      case 'connection':
+        generation.sdkState = event.state;
+        if (event.state === 'connected') {
+          generation.everConnected = true;
+          this.resendOutbox(generation);
+        }
+        this.updateConnection();
+        break;
+      case 'token-about-to-expire':
+        void this.refreshToken(generation);
+        break;
+      case 'token-expired':
+        generation.tokenExpired = true;
+        this.updateConnection();
+        void this.refreshToken(generation);
+        break;
+      case 'channel':
+        this.store.update((state) => upsertChannels(state, [event.channel]));
+        break;
+      case 'channel-removed':
+        this.store.update((state) => removeChannel(state, event.channelSid));
+        break;
+      case 'message-added':
+        this.store.update((state) => {
+          const { channelSid, message } = event;
+          const outbox = state.outbox[channelSid] ?? [];
+          const channel = state.channels.find((c) => c.sid === channelSid);
+          return {
+            ...(message.clientId ? setOutbox(state, channelSid, outbox.filter((m) => m.clientId !== message.clientId)) : {}),
+            ...(state.messages[channelSid] ? patchWindow(state, channelSid, { items: mergeMessages(state.messages[channelSid].items, [message]) }) : {}),
+            ...(channel && (channel.lastMessageIndex ?? -1) < message.index
+              ? patchChannel(state, channelSid, { lastMessageIndex: message.index, lastMessageTime: message.dateCreated })
+              : {}),
+            ...(message.author ? setTyping(state, channelSid, message.author, false) : {}),
+          };
+        });
+        break;
+      case 'message-updated':
+        this.store.update((state) => mapMessage(state, event.channelSid, event.message.index, () => event.message));
+        break;
+      case 'message-removed':
+        this.store.update((state) => mapMessage(state, event.channelSid, event.index, () => null));
+        break;
+      case 'typing':
+        if (event.identity !== generation.identity) {
+          this.store.update((state) => setTyping(state, event.channelSid, event.identity, event.typing));
+        }
+        break;
+    }
+  }
+
+  private updateConnection(): void {
+    const generation = this.generation;
+    if (!generation) return;
+    let connection: ConnectionStatus;
+    switch (generation.sdkState) {
+      case 'connected':
+        connection = 'connected';
+        break;
+      case 'denied':
+        connection = 'denied';
+        break;
+      case 'connecting':
+        connection = generation.everConnected ? 'reconnecting' : 'connecting';
+        break;
+      default:
+        connection = generation.tokenExpired ? 'reconnecting' : generation.everConnected ? 'reconnecting' : 'connecting';
+    }
+    if (!this.networkOnline && connection !== 'connected' && connection !== 'denied') connection = 'offline';
+    if (this.store.state.connection !== connection) this.store.update(() => ({ connection }));
+  }
+
+  /**
+   * T3: a fresh token (never the cached one) for the running client; one refresh at a time,
+   * retried with backoff until it works. The session goes on without a new client.
+   */
+  private refreshToken(generation: Generation): Promise<void> {
+    generation.refreshing ??= (async () => {
+      for (let attempt = 0; this.isCurrent(generation); attempt++) {
+        try {
+          const token = await generation.tokens.get({ fresh: true });
+          if (!this.isCurrent(generation) || !generation.client) return;
+          // The SDK ignores updateToken while it waits for its socket to close after an expiry.
+          if (generation.sdkState === 'disconnecting') await this.waitForSdkState(generation, (s) => s !== 'disconnecting', 6000);
+          await withTimeout(generation.client.updateToken(token.token), 20_000);
+          if (!this.isCurrent(generation)) return;
+          generation.tokenExpired = false;
+          this.updateConnection();
+          if (this.store.state.error?.code === 'token-refresh-failed') this.store.update(() => ({ error: null }));
+          this.deps.notify({ type: 'token-refresh', expiresAt: token.expiresAt });
+          return;
+        } catch (error) {
+          if (!this.isCurrent(generation)) return;
+          const info = toErrorInfo(error, 'token-refresh-failed');
+          if (isFatal(info.code)) {
+            this.fail(generation, info);
+            return;
+          }
+          this.reportError({ code: 'token-refresh-failed', message: `Could not renew the session: ${info.message} Retrying…` }, false);
+          await new Promise<void>((resolve) => {
+            generation.retryTimer = setTimeout(resolve, (this.deps.retryDelay ?? defaultRetryDelay)(attempt));
+          });
+        }
+      }
+    })().finally(() => {
+      generation.refreshing = null;
+    });
+    return generation.refreshing;
+  }
+
+  private waitForSdkState(generation: Generation, done: (state: string) => boolean, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const client = generation.client;
+      if (!client || done(generation.sdkState)) return resolve();
+      const timer = setTimeout(finish, timeoutMs);
+      const unsubscribe = client.subscribe((event) => {
+        if (event.type === 'connection' && done(event.state)) finish();
+      });
+      function finish(): void {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      }
+    });
+  }
+
+  private async registerPush(generation: Generation): Promise<void> {
+    const request = this.pushRequest;
+    if (!request || !generation.client || !generation.identity) return;
+    try {
+      await this.push.register(generation.client, { identity: generation.identity, type: request.type, token: request.token });
+    } catch (error) {
+      if (this.isCurrent(generation)) {
+        this.reportError({ code: 'push-registration-failed', message: `Push notifications could not be set up: ${messageOf(error)}` }, false);
+      }
+    }
+  }
+
+  // --- outbox ----------------------------------------------------------------------------
+
+  /** Sends the channel's queued messages one by one, in order, while connected. */
+  private flushOutbox(generation: Generation, channelSid: string): void {
+    if (generation.sending.has(channelSid)) return;
+    const sentIds = generation.sentIds;
+    const run = async (): Promise<void> => {
+      for (;;) {
+        if (!this.isCurrent(generation) || !generation.client || generation.sdkState !== 'connected') break;
+        const next = (this.store.state.outbox[channelSid] ?? []).find((m) => m.pending === 'sending' && !sentIds.has(m.clientId!));
+        if (!next) break;
+        sentIds.add(next.clientId!);
+        try {
+          await generation.client.sendMessage(channelSid, next.body ?? '', next.clientId!);
+          // It leaves the outbox when messageAdded echoes it (same clientId).
+        } catch (error) {
+          if (!this.isCurrent(generation)) break;
+          if (generation.sdkState !== 'connected') {
+            // Lost with the connection: sent again after the reconnect, unless the replay shows it arrived.
+            sentIds.delete(next.clientId!);
+            break;
+          }
+          this.store.update((state) =>
+            setOutbox(
+              state,
+              channelSid,
+              (state.outbox[channelSid] ?? []).map((m) => (m.clientId === next.clientId ? Object.freeze({ ...m, pending: 'failed' as const }) : m)),
+            ),
+          );
+          this.deps.notify({ type: 'error', error: { code: 'send-failed', message: `The message could not be sent: ${messageOf(error)}` } });
+          sentIds.delete(next.clientId!);
+        }
+      }
+    };
+    generation.sending.set(channelSid, run().finally(() => generation.sending.delete(channelSid)));
+  }
+
+  private resendOutbox(generation: Generation): void {
+    // Wait for the replay of missed events first: a message that did reach the service before
+    // the drop is echoed by it and leaves the outbox instead of being sent twice.
+    setTimeout(() => {
+      if (!this.isCurrent(generation)) return;
+      for (const channelSid of Object.keys(this.store.state.outbox)) this.flushOutbox(generation, channelSid);
+    }, this.deps.outboxSettleMs ?? 1000);
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+}
+
+function withoutPending(message: ChatMessage): ChatMessage {
+  const { pending: _pending, pendingBody: _body, ...rest } = message;
+  return Object.freeze(rest);
+}
+
+function defaultRetryDelay(attempt: number): number {
+  return Math.min(30_000, 1000 * 2 ** attempt);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ChatServiceError('timeout', 'The chat service did not answer in time.')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function toErrorInfo(error: unknown, fallbackCode: string): ChatErrorInfo {
+  if (error instanceof ChatServiceError) return { code: error.code, message: error.message };
+  return { code: fallbackCode, message: messageOf(error) };
+}
+
+function randomId(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
