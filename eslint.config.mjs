@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cdn-loader.js'],
+    files: ['src/cdn-loader.js', 'test/**/fixtures/**/*.js'],
     languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
   },
   {
@@ -37,7 +37,10 @@ export default tseslint.config(
     plugins: { 'no-only-tests': noOnlyTests },
     rules: {
       'no-only-tests/no-only-tests': 'error',
-      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'warn',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
 );

@@ -23,7 +23,12 @@ function measure(label, bytes) {
 const rows = readdirSync(dir)
   .filter((name) => name.endsWith('.js'))
   .map((name) => measure(name, readFileSync(new URL(name, dir))));
-rows.push(measure('(reference) twilio-chat.min.js, prebuilt', readFileSync(require.resolve('twilio-chat/builds/twilio-chat.min.js'))));
+rows.push(
+  measure(
+    '(reference) twilio-chat.min.js, prebuilt',
+    readFileSync(require.resolve('twilio-chat/builds/twilio-chat.min.js')),
+  ),
+);
 
 const kb = (n) => (n / 1024).toFixed(1).padStart(7);
 console.log('| file | raw KiB | gzip KiB | brotli KiB |');
@@ -33,5 +38,7 @@ for (const row of rows) console.log(`| ${row.file} | ${kb(row.raw)} | ${kb(row.g
 const entry = rows.find((r) => r.file === 'chat-widget.js');
 const sdk = rows.find((r) => r.file.startsWith('twilio-chat-client-'));
 if (entry && sdk) {
-  console.log(`\nBefore the SDK a page loads ${kb(entry.gzip).trim()} KiB gzip; the SDK chunk adds ${kb(sdk.gzip).trim()} KiB gzip after the widget is on screen.`);
+  console.log(
+    `\nBefore the SDK a page loads ${kb(entry.gzip).trim()} KiB gzip; the SDK chunk adds ${kb(sdk.gzip).trim()} KiB gzip after the widget is on screen.`,
+  );
 }

@@ -9,5 +9,7 @@ for (const form of document.querySelectorAll('form.identity')) {
   form.querySelector('[data-action="logout"]').addEventListener('click', () => widget.logout());
 }
 for (const widget of document.querySelectorAll('chat-widget')) {
-  widget.addEventListener('chat-error', (event) => console.info(`[${widget.id || 'launcher'}] ${event.code}: ${event.message}`));
+  widget.addEventListener('chat-error', (event) =>
+    console.info(`[${widget.id || 'launcher'}] ${event.code}: ${event.message}`),
+  );
 }

@@ -81,7 +81,9 @@ export function patchChannel(state: ChatState, channelSid: string, patch: Partia
   if (!known) return {};
   return {
     channels: Object.freeze(
-      state.channels.map((channel) => (channel === known ? Object.freeze({ ...channel, ...patch }) : channel)).sort(compareChannels),
+      state.channels
+        .map((channel) => (channel === known ? Object.freeze({ ...channel, ...patch }) : channel))
+        .sort(compareChannels),
     ),
   };
 }
@@ -121,7 +123,11 @@ export function setOutbox(state: ChatState, channelSid: string, items: readonly 
 
 export function setTyping(state: ChatState, channelSid: string, identity: string, typing: boolean): Partial<ChatState> {
   const current = state.typing[channelSid] ?? [];
-  const next = typing ? (current.includes(identity) ? current : [...current, identity]) : current.filter((name) => name !== identity);
+  const next = typing
+    ? current.includes(identity)
+      ? current
+      : [...current, identity]
+    : current.filter((name) => name !== identity);
   if (next === current) return {};
   const { [channelSid]: _old, ...rest } = state.typing;
   return { typing: Object.freeze(next.length ? { ...rest, [channelSid]: Object.freeze(next) } : rest) };

@@ -6,13 +6,7 @@
 
 /** What the visitor sees of the link to the chat service. */
 export type ConnectionStatus =
-  | 'idle'
-  | 'connecting'
-  | 'connected'
-  | 'reconnecting'
-  | 'offline'
-  | 'denied'
-  | 'disconnected';
+  'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'denied' | 'disconnected';
 
 /** Where the widget is in its life: from no token yet to chatting. */
 export type SessionPhase = 'idle' | 'authorizing' | 'connecting' | 'ready' | 'error' | 'logged-out';

@@ -28,7 +28,13 @@ describe('the CDN build under a strict Content-Security-Policy', function () {
     it(`${page}: defines the tags, loads the SDK chunk only on connect, and violates nothing`, async () => {
       const win = await loadFrame(`/test/build/fixtures/${page}`);
       await waitUntil(() => win.customElements.get('chat-widget'), 'chat-widget defined', { timeout: 20_000 });
-      for (const tag of ['chat-channel-list', 'chat-channel-view', 'chat-message', 'chat-composer', 'chat-connection-status']) {
+      for (const tag of [
+        'chat-channel-list',
+        'chat-channel-view',
+        'chat-message',
+        'chat-composer',
+        'chat-connection-status',
+      ]) {
         expect(win.customElements.get(tag), tag).to.be.a('function');
       }
       // Defined, but not connected yet: the SDK chunk must not have been fetched.

@@ -1,5 +1,11 @@
 import { ChatServiceError } from '../../src/services/port.js';
-import type { ChatClientEvent, ChatClientFactory, ChatClientPort, MessagePage, PushType } from '../../src/services/port.js';
+import type {
+  ChatClientEvent,
+  ChatClientFactory,
+  ChatClientPort,
+  MessagePage,
+  PushType,
+} from '../../src/services/port.js';
 import type { ChatChannel, ChatMessage } from '../../src/state/types.js';
 
 export function channel(sid: string, patch: Partial<ChatChannel> = {}): ChatChannel {
@@ -73,7 +79,9 @@ export class FakeClient implements ChatClientPort {
 
   deny(): void {
     this.emit({ type: 'connection', state: 'denied' });
-    this.readiness.reject(new ChatServiceError('denied', 'The chat service refused the access token.', { twilioCode: 20101 }));
+    this.readiness.reject(
+      new ChatServiceError('denied', 'The chat service refused the access token.', { twilioCode: 20101 }),
+    );
   }
 
   emit(event: ChatClientEvent): void {
@@ -109,7 +117,10 @@ export class FakeClient implements ChatClientPort {
     this.calls.push(`joinChannel ${channelSid}`);
   }
 
-  async fetchMessages(channelSid: string, { beforeIndex, pageSize }: { beforeIndex?: number; pageSize: number }): Promise<MessagePage> {
+  async fetchMessages(
+    channelSid: string,
+    { beforeIndex, pageSize }: { beforeIndex?: number; pageSize: number },
+  ): Promise<MessagePage> {
     this.calls.push(`fetchMessages ${channelSid} ${beforeIndex ?? 'latest'}`);
     const all = (this.history.get(channelSid) ?? []).filter((m) => beforeIndex === undefined || m.index < beforeIndex);
     const items = all.slice(-pageSize);
@@ -163,9 +174,12 @@ export class FakeClient implements ChatClientPort {
 }
 
 /** A factory that hands out FakeClients and keeps them for the test to inspect. */
-export function fakeFactory(setup: (client: FakeClient) => void = (client) => queueMicrotask(() => client.initialize())) {
+export function fakeFactory(
+  setup: (client: FakeClient) => void = (client) => queueMicrotask(() => client.initialize()),
+) {
   const clients: FakeClient[] = [];
-  const identityOf = (token: string) => JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).grants.identity as string;
+  const identityOf = (token: string) =>
+    JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).grants.identity as string;
   const factory: ChatClientFactory = (token) => {
     const client = new FakeClient(token, identityOf(token));
     clients.push(client);

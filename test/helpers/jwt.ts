@@ -5,7 +5,10 @@ export function makeToken({
   issuedAt = Math.floor(Date.now() / 1000),
 }: { identity?: string; ttl?: number; issuedAt?: number } = {}): string {
   const encode = (value: unknown) =>
-    btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value)))).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))))
+      .replace(/=+$/, '')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
   const header = { typ: 'JWT', alg: 'HS256', cty: 'twilio-fpa;v=1' };
   const payload = {
     jti: `SKtest-${issuedAt}`,

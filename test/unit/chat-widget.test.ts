@@ -5,7 +5,10 @@ import { channel, fakeFactory } from '../helpers/fake-client.js';
 import { makeToken } from '../helpers/jwt.js';
 
 /** A widget on a fake client (through the port) and a fetchToken hook; no network. */
-function createWidget(attributes: Record<string, string> = {}, channels = [channel('CH1', { friendlyName: 'General', lastMessageIndex: 2 })]) {
+function createWidget(
+  attributes: Record<string, string> = {},
+  channels = [channel('CH1', { friendlyName: 'General', lastMessageIndex: 2 })],
+) {
   const fakes = fakeFactory((client) => {
     client.channels = channels;
     queueMicrotask(() => client.initialize());

@@ -10,7 +10,15 @@ import type { FakeClient } from '../../helpers/fake-client.js';
 import { MemoryStorage, tokenEndpoint } from '../../helpers/token-endpoint.js';
 
 function config(patch: Partial<SessionConfig> = {}): SessionConfig {
-  return { tokenUrl: '/token', identity: 'alice', credentials: 'same-origin', fetchToken: null, clientOptions: {}, channel: null, ...patch };
+  return {
+    tokenUrl: '/token',
+    identity: 'alice',
+    credentials: 'same-origin',
+    fetchToken: null,
+    clientOptions: {},
+    channel: null,
+    ...patch,
+  };
 }
 
 function setup({
@@ -108,7 +116,7 @@ describe('ChatSession', () => {
       expect(t.store.state.error?.code).to.equal('token-ttl-too-short');
       expect(t.store.state.error?.message).to.contain('2 minutes');
       expect(t.fakes.clients).to.have.length(0);
-      expect(t.notices.find((n) => n.type === 'error')).to.exist;
+      expect(t.notices.find((n) => n.type === 'error')).not.to.equal(undefined);
     });
 
     it('T5: a token for someone else never reaches the SDK', async () => {
@@ -304,7 +312,10 @@ describe('ChatSession', () => {
       const t = setup({
         onClient: (c) => {
           c.channels = [channel('CH1', { lastMessageIndex: count - 1 })];
-          c.history.set('CH1', Array.from({ length: count }, (_, i) => message(i)));
+          c.history.set(
+            'CH1',
+            Array.from({ length: count }, (_, i) => message(i)),
+          );
           queueMicrotask(() => c.initialize());
         },
       });
@@ -376,7 +387,9 @@ describe('ChatSession', () => {
       await t.session.openChannel('CH1');
       t.client.emit({ type: 'connection', state: 'connecting' });
       t.session.send('CH1', '  hello from the tunnel  ');
-      expect(t.store.state.outbox.CH1.map((m) => [m.body, m.pending])).to.deep.equal([['hello from the tunnel', 'sending']]);
+      expect(t.store.state.outbox.CH1.map((m) => [m.body, m.pending])).to.deep.equal([
+        ['hello from the tunnel', 'sending'],
+      ]);
       expect(t.client.calls.filter((c) => c.startsWith('sendMessage'))).to.have.length(0);
       t.client.emit({ type: 'connection', state: 'connected' });
       await waitUntil(() => t.client.calls.some((c) => c.startsWith('sendMessage')));
@@ -400,7 +413,11 @@ describe('ChatSession', () => {
       t.session.send('CH1', 'maybe delivered');
       await waitUntil(() => clientIds.length === 1);
       t.client.emit({ type: 'connection', state: 'connected' });
-      t.client.emit({ type: 'message-added', channelSid: 'CH1', message: message(0, { body: 'maybe delivered', clientId: clientIds[0], author: 'alice' }) });
+      t.client.emit({
+        type: 'message-added',
+        channelSid: 'CH1',
+        message: message(0, { body: 'maybe delivered', clientId: clientIds[0], author: 'alice' }),
+      });
       await new Promise((r) => setTimeout(r, 40));
       expect(clientIds).to.have.length(1);
       expect(t.store.state.outbox.CH1).to.equal(undefined);
@@ -430,7 +447,10 @@ describe('ChatSession', () => {
     it('badges come from indices and events; seen advances the horizon once, no polling', async () => {
       const t = setup({
         onClient: (c) => {
-          c.channels = [channel('CH1', { lastMessageIndex: 4, lastConsumedMessageIndex: 1 }), channel('CH2', { lastMessageIndex: 0 })];
+          c.channels = [
+            channel('CH1', { lastMessageIndex: 4, lastConsumedMessageIndex: 1 }),
+            channel('CH2', { lastMessageIndex: 0 }),
+          ];
           queueMicrotask(() => c.initialize());
         },
       });
@@ -463,7 +483,11 @@ describe('ChatSession', () => {
       await ready(t.store);
       await new Promise((r) => setTimeout(r, 20));
       expect(t.fakes.clients[1].calls.filter((c) => c.startsWith('setPush'))).to.deep.equal([]);
-      expect(JSON.parse(t.pushStorage.getItem('chat-widget:push')!)).to.deep.equal({ identity: 'alice', type: 'fcm', token: 'device-1' });
+      expect(JSON.parse(t.pushStorage.getItem('chat-widget:push')!)).to.deep.equal({
+        identity: 'alice',
+        type: 'fcm',
+        token: 'device-1',
+      });
     });
 
     it('P2: a new device token registers at once', async () => {

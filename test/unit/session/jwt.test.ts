@@ -21,7 +21,15 @@ describe('access token checks', () => {
     expect(claims).to.deep.equal({ identity: 'zoë', issuedAt: now, expiresAt: now + 7200 });
   });
 
-  for (const bad of ['', 'not a token', 'a.b', 'a.b.c.d', '<html>…</html>', 'eyJ.eyJ.sig', `x.${btoa('{"exp":1}')}.y`]) {
+  for (const bad of [
+    '',
+    'not a token',
+    'a.b',
+    'a.b.c.d',
+    '<html>…</html>',
+    'eyJ.eyJ.sig',
+    `x.${btoa('{"exp":1}')}.y`,
+  ]) {
     it(`refuses ${JSON.stringify(bad)} as not a JWT`, () => {
       expect(refusal(() => readTokenClaims(bad)).code).to.equal('token-invalid');
     });
@@ -40,7 +48,9 @@ describe('access token checks', () => {
   });
 
   it('T5: refuses a token for another identity than the attribute', () => {
-    const error = refusal(() => checkToken(readTokenClaims(makeToken({ identity: 'mallory', issuedAt: now })), 'alice', now));
+    const error = refusal(() =>
+      checkToken(readTokenClaims(makeToken({ identity: 'mallory', issuedAt: now })), 'alice', now),
+    );
     expect(error.code).to.equal('token-identity-mismatch');
     expect(error.message).to.contain('mallory').and.contain('alice');
   });

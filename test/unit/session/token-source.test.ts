@@ -21,7 +21,12 @@ describe('TokenSource', () => {
     const token = await source.get();
     expect(token.identity).to.equal('alice');
     expect(endpoint.requests).to.deep.equal(['/chat/token?site=1&identity=alice']);
-    const again = await new TokenSource({ url: '/chat/token?site=1', identity: 'alice', storage, fetch: endpoint.fetch }).get();
+    const again = await new TokenSource({
+      url: '/chat/token?site=1',
+      identity: 'alice',
+      storage,
+      fetch: endpoint.fetch,
+    }).get();
     expect(again.token).to.equal(token.token);
     expect(endpoint.requests).to.have.length(1);
     expect(Object.keys(storage.dump())).to.deep.equal(['chat-widget:token:/chat/token?site=1|alice']);
@@ -49,7 +54,12 @@ describe('TokenSource', () => {
 
   it('T3: fresh bypasses the cache; concurrent gets share one fetch', async () => {
     const endpoint = tokenEndpoint();
-    const source = new TokenSource({ url: '/t', identity: 'alice', storage: new MemoryStorage(), fetch: endpoint.fetch });
+    const source = new TokenSource({
+      url: '/t',
+      identity: 'alice',
+      storage: new MemoryStorage(),
+      fetch: endpoint.fetch,
+    });
     const first = await source.get();
     const [a, b] = await Promise.all([source.get({ fresh: true }), source.get({ fresh: true })]);
     expect(a.token).to.equal(b.token);
@@ -89,7 +99,12 @@ describe('TokenSource', () => {
 
   it('accepts a bare JWT as text/plain and passes clientOptions through from JSON', async () => {
     const jwt = makeToken({ identity: 'alice' });
-    const plain = new TokenSource({ url: '/t', identity: 'alice', storage: null, fetch: (async () => new Response(jwt + '\n')) as typeof fetch });
+    const plain = new TokenSource({
+      url: '/t',
+      identity: 'alice',
+      storage: null,
+      fetch: (async () => new Response(jwt + '\n')) as typeof fetch,
+    });
     expect((await plain.get()).token).to.equal(jwt);
     const json = new TokenSource({
       url: '/t2',
@@ -124,16 +139,31 @@ describe('TokenSource', () => {
 
   it('explains failures: HTTP errors, network errors, malformed answers, no URL', async () => {
     const status = await rejection(
-      new TokenSource({ url: '/t', identity: 'a', storage: null, fetch: (async () => new Response('no', { status: 403, statusText: 'Forbidden' })) as typeof fetch }).get(),
+      new TokenSource({
+        url: '/t',
+        identity: 'a',
+        storage: null,
+        fetch: (async () => new Response('no', { status: 403, statusText: 'Forbidden' })) as typeof fetch,
+      }).get(),
     );
     expect(status.code).to.equal('token-fetch-failed');
     expect(status.message).to.contain('403');
     const network = await rejection(
-      new TokenSource({ url: '/t', identity: 'a', storage: null, fetch: (async () => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch }).get(),
+      new TokenSource({
+        url: '/t',
+        identity: 'a',
+        storage: null,
+        fetch: (async () => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch,
+      }).get(),
     );
     expect(network.code).to.equal('token-fetch-failed');
     const html = await rejection(
-      new TokenSource({ url: '/t', identity: 'a', storage: null, fetch: (async () => new Response('<html>login</html>')) as typeof fetch }).get(),
+      new TokenSource({
+        url: '/t',
+        identity: 'a',
+        storage: null,
+        fetch: (async () => new Response('<html>login</html>')) as typeof fetch,
+      }).get(),
     );
     expect(html.code).to.equal('token-invalid');
     const none = await rejection(new TokenSource({ url: null, identity: 'a', storage: null }).get());
@@ -142,10 +172,17 @@ describe('TokenSource', () => {
 
   it('T2/T5: a refused token is never cached', async () => {
     const storage = new MemoryStorage();
-    const short = await rejection(new TokenSource({ url: '/refused', identity: 'alice', storage, fetch: tokenEndpoint({ ttl: 120 }).fetch }).get());
+    const short = await rejection(
+      new TokenSource({ url: '/refused', identity: 'alice', storage, fetch: tokenEndpoint({ ttl: 120 }).fetch }).get(),
+    );
     expect(short.code).to.equal('token-ttl-too-short');
     const other = await rejection(
-      new TokenSource({ url: '/refused', identity: 'alice', storage, fetch: tokenEndpoint({ identityFor: () => 'mallory' }).fetch }).get(),
+      new TokenSource({
+        url: '/refused',
+        identity: 'alice',
+        storage,
+        fetch: tokenEndpoint({ identityFor: () => 'mallory' }).fetch,
+      }).get(),
     );
     expect(other.code).to.equal('token-identity-mismatch');
     expect(storage.length).to.equal(0);
@@ -153,7 +190,13 @@ describe('TokenSource', () => {
 
   it('T1: a token over 24 hours is used, with a warning', async () => {
     const warnings: string[] = [];
-    const token = await new TokenSource({ url: '/long', identity: 'alice', storage: null, fetch: tokenEndpoint({ ttl: 30 * 3600 }).fetch, warn: (w) => warnings.push(w) }).get();
+    const token = await new TokenSource({
+      url: '/long',
+      identity: 'alice',
+      storage: null,
+      fetch: tokenEndpoint({ ttl: 30 * 3600 }).fetch,
+      warn: (w) => warnings.push(w),
+    }).get();
     expect(token.identity).to.equal('alice');
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.contain('30 hours');
