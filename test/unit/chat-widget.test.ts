@@ -1,4 +1,5 @@
-import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
+import { nextEvent as oneEvent } from '../helpers/events.js';
 import { ChatWidgetElement } from '../../src/chat-widget.js';
 import type { ChatClientFactory } from '../../src/services/port.js';
 import { channel, fakeFactory } from '../helpers/fake-client.js';
