@@ -37,6 +37,17 @@ import './components/chat-channel-view/chat-channel-view.js';
 import './components/chat-connection-status/chat-connection-status.js';
 import { styles } from './chat-widget.styles.js';
 
+/** The children's parts, surfaced for `::part()`; names the root uses itself are prefixed. */
+const VIEW_PARTS = [
+  'header:channel-header',
+  'error:channel-error',
+  'status:channel-status',
+  ...'back-button title log loading-older message own author time body link attachment message-status edited actions edit-input typing composer composer-input send-button'.split(
+    ' ',
+  ),
+].join(', ');
+const LIST_PARTS = 'list, channel, active, name, badge:channel-badge, status:channel-list-status';
+
 /** How long a removed element waits before shutting its client down, so a move is not a logout. */
 const DISCONNECT_GRACE_MS = 1000;
 
@@ -75,6 +86,11 @@ const jsonObjectConverter = {
  * @csspart panel - The chat panel.
  * @csspart header - The panel's header.
  * @csspart error - The error banner.
+ * @csspart connection-banner - The connection state banner (reconnecting, offline, denied).
+ * @csspart channel - A row of the channel list (also `list`, `active`, `name`, `channel-badge`).
+ * @csspart message - A message (also `own`, `author`, `time`, `body`, `link`, `attachment`, `edited`, `actions`).
+ * @csspart composer - The message composer (also `composer-input`, `send-button`).
+ * @csspart channel-header - The header of an opened channel (also `back-button`, `title`, `log`, `typing`).
  *
  * @cssprop [--chat-widget-accent=#2563eb] - Accent colour of buttons and own messages.
  * @cssprop [--chat-widget-bg=Canvas] - Panel background.
@@ -265,7 +281,10 @@ export class ChatWidgetElement extends LitElement {
                 </svg>
               </button>`}
         </header>
-        <chat-connection-status .status=${this.snapshot.connection}></chat-connection-status>
+        <chat-connection-status
+          .status=${this.snapshot.connection}
+          exportparts="banner:connection-banner"
+        ></chat-connection-status>
         ${this.renderError()} ${this.renderBody()}
       </section>
     `;
@@ -289,9 +308,13 @@ export class ChatWidgetElement extends LitElement {
     }
     if (phase !== 'ready') return nothing;
     if (activeChannelSid) {
-      return html`<chat-channel-view .channelSid=${activeChannelSid} .active=${this.mode === 'inline' || this.isOpen}></chat-channel-view>`;
+      return html`<chat-channel-view
+        .channelSid=${activeChannelSid}
+        .active=${this.mode === 'inline' || this.isOpen}
+        exportparts=${VIEW_PARTS}
+      ></chat-channel-view>`;
     }
-    return html`<chat-channel-list></chat-channel-list>`;
+    return html`<chat-channel-list exportparts=${LIST_PARTS}></chat-channel-list>`;
   }
 
   private configureSession(): void {
