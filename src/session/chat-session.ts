@@ -59,6 +59,8 @@ interface Generation {
   readonly config: SessionConfig;
   readonly tokens: TokenSource;
   client: ChatClientPort | null;
+  /** The token the client currently holds. */
+  token: string | null;
   identity: string | null;
   everConnected: boolean;
   sdkState: string;
@@ -73,7 +75,14 @@ interface Generation {
 }
 
 const isFatal = (code: string) =>
-  ['token-ttl-too-short', 'token-identity-mismatch', 'token-invalid', 'token-url-missing', 'denied', 'token-expired'].includes(code);
+  [
+    'token-ttl-too-short',
+    'token-identity-mismatch',
+    'token-invalid',
+    'token-url-missing',
+    'denied',
+    'token-expired',
+  ].includes(code);
 
 /**
  * The widget's lifecycle by the book: one SDK client per identity (L3, L4), created only after
@@ -165,7 +174,8 @@ export class ChatSession {
   setPushToken(token: string | null, type: PushType): void {
     this.pushRequest = token ? { token, type } : null;
     const generation = this.generation;
-    if (generation?.client && generation.identity && this.store.state.phase === 'ready') void this.registerPush(generation);
+    if (generation?.client && generation.identity && this.store.state.phase === 'ready')
+      void this.registerPush(generation);
   }
 
   async openChannel(channelSid: string | null): Promise<void> {
@@ -198,7 +208,10 @@ export class ChatSession {
     if (!oldest) return;
     this.store.update((state) => patchWindow(state, channelSid, { loadingOlder: true }));
     try {
-      const page = await generation.client.fetchMessages(channelSid, { beforeIndex: oldest.index, pageSize: MESSAGE_PAGE_SIZE });
+      const page = await generation.client.fetchMessages(channelSid, {
+        beforeIndex: oldest.index,
+        pageSize: MESSAGE_PAGE_SIZE,
+      });
       if (!this.isCurrent(generation)) return;
       this.store.update((state) =>
         patchWindow(state, channelSid, {
@@ -241,7 +254,9 @@ export class ChatSession {
       setOutbox(
         state,
         channelSid,
-        (state.outbox[channelSid] ?? []).map((m) => (m.clientId === clientId ? Object.freeze({ ...m, pending: 'sending' as const }) : m)),
+        (state.outbox[channelSid] ?? []).map((m) =>
+          m.clientId === clientId ? Object.freeze({ ...m, pending: 'sending' as const }) : m,
+        ),
       ),
     );
     this.flushOutbox(generation, channelSid);
@@ -252,7 +267,11 @@ export class ChatSession {
     const generation = this.generation;
     const text = body.trim();
     if (!generation?.client || !text) return;
-    this.store.update((state) => mapMessage(state, channelSid, index, (m) => Object.freeze({ ...m, pending: 'editing' as const, pendingBody: text })));
+    this.store.update((state) =>
+      mapMessage(state, channelSid, index, (m) =>
+        Object.freeze({ ...m, pending: 'editing' as const, pendingBody: text }),
+      ),
+    );
     try {
       await generation.client.updateMessage(channelSid, index, text);
     } catch (error) {
@@ -266,13 +285,18 @@ export class ChatSession {
   async remove(channelSid: string, index: number): Promise<void> {
     const generation = this.generation;
     if (!generation?.client) return;
-    this.store.update((state) => mapMessage(state, channelSid, index, (m) => Object.freeze({ ...m, pending: 'removing' as const })));
+    this.store.update((state) =>
+      mapMessage(state, channelSid, index, (m) => Object.freeze({ ...m, pending: 'removing' as const })),
+    );
     try {
       await generation.client.removeMessage(channelSid, index);
     } catch (error) {
       if (!this.isCurrent(generation)) return;
       this.store.update((state) => mapMessage(state, channelSid, index, (m) => withoutPending(m)));
-      this.reportError({ code: 'remove-failed', message: `The message could not be deleted: ${messageOf(error)}` }, false);
+      this.reportError(
+        { code: 'remove-failed', message: `The message could not be deleted: ${messageOf(error)}` },
+        false,
+      );
     }
   }
 
@@ -302,7 +326,10 @@ export class ChatSession {
       }
     };
     // Deleted in a later microtask, so even a run that ends at once is removed after it was set.
-    generation.consuming.set(channelSid, run().finally(() => generation.consuming.delete(channelSid)));
+    generation.consuming.set(
+      channelSid,
+      run().finally(() => generation.consuming.delete(channelSid)),
+    );
   }
 
   // --- lifecycle -------------------------------------------------------------------------
@@ -323,6 +350,7 @@ export class ChatSession {
       config,
       tokens,
       client: null,
+      token: null,
       identity: config.identity,
       everConnected: false,
       sdkState: 'connecting',
@@ -335,7 +363,12 @@ export class ChatSession {
       sentIds: new Set(),
     };
     this.generation = generation;
-    this.store.update(() => ({ ...initialChatState, phase: 'authorizing', connection: 'connecting', identity: config.identity }));
+    this.store.update(() => ({
+      ...initialChatState,
+      phase: 'authorizing',
+      connection: 'connecting',
+      identity: config.identity,
+    }));
     // T4: the token and the SDK chunk are fetched side by side, neither waits for the other.
     const token = tokens.get();
     const factory = this.deps.loadClientFactory();
@@ -344,7 +377,11 @@ export class ChatSession {
     void this.createClient(generation, token, factory);
   }
 
-  private async createClient(generation: Generation, tokenPromise: Promise<IssuedToken>, factoryPromise: Promise<ChatClientFactory>): Promise<void> {
+  private async createClient(
+    generation: Generation,
+    tokenPromise: Promise<IssuedToken>,
+    factoryPromise: Promise<ChatClientFactory>,
+  ): Promise<void> {
     let token: IssuedToken;
     let factory: ChatClientFactory;
     try {
@@ -358,15 +395,23 @@ export class ChatSession {
     if (!this.isCurrent(generation)) return;
     generation.identity = token.identity;
     this.store.update(() => ({ phase: 'connecting', identity: token.identity }));
-    const client = factory(token.token, { ...token.clientOptions, ...generation.config.clientOptions });
+    const options = { ...token.clientOptions, ...generation.config.clientOptions };
+    options.logLevel = safeLogLevel(options.logLevel, this.deps.warn);
+    const client = factory(token.token, options);
     generation.client = client;
+    generation.token = token.token;
     generation.unsubscribe = client.subscribe((event) => this.handleClientEvent(generation, event));
     try {
       await client.ready(); // M1: nothing is called on the client before this.
       if (!this.isCurrent(generation)) return;
       const channels = await client.loadSubscribedChannels();
       if (!this.isCurrent(generation)) return;
-      this.store.update((state) => ({ ...upsertChannels(state, channels), channelsLoaded: true, phase: 'ready', error: null }));
+      this.store.update((state) => ({
+        ...upsertChannels(state, channels),
+        channelsLoaded: true,
+        phase: 'ready',
+        error: null,
+      }));
       this.updateConnection();
       this.deps.notify({ type: 'ready', identity: token.identity });
       void this.registerPush(generation);
@@ -389,7 +434,13 @@ export class ChatSession {
       await this.openChannel(channel.sid);
     } catch (error) {
       if (this.isCurrent(generation)) {
-        this.reportError({ code: 'channel-unavailable', message: `The conversation "${wanted}" could not be opened: ${messageOf(error)}` }, false);
+        this.reportError(
+          {
+            code: 'channel-unavailable',
+            message: `The conversation "${wanted}" could not be opened: ${messageOf(error)}`,
+          },
+          false,
+        );
       }
     }
   }
@@ -423,7 +474,11 @@ export class ChatSession {
   }
 
   private fail(generation: Generation, error: ChatErrorInfo): void {
-    this.store.update(() => ({ phase: 'error', error, connection: error.code === 'denied' ? 'denied' : this.store.state.connection }));
+    this.store.update(() => ({
+      phase: 'error',
+      error,
+      connection: error.code === 'denied' ? 'denied' : this.store.state.connection,
+    }));
     this.deps.notify({ type: 'error', error });
     if (error.code !== 'denied' && !isFatal(error.code)) return;
     // A refused token must not be offered again from the cache.
@@ -466,10 +521,21 @@ export class ChatSession {
           const outbox = state.outbox[channelSid] ?? [];
           const channel = state.channels.find((c) => c.sid === channelSid);
           return {
-            ...(message.clientId ? setOutbox(state, channelSid, outbox.filter((m) => m.clientId !== message.clientId)) : {}),
-            ...(state.messages[channelSid] ? patchWindow(state, channelSid, { items: mergeMessages(state.messages[channelSid].items, [message]) }) : {}),
+            ...(message.clientId
+              ? setOutbox(
+                  state,
+                  channelSid,
+                  outbox.filter((m) => m.clientId !== message.clientId),
+                )
+              : {}),
+            ...(state.messages[channelSid]
+              ? patchWindow(state, channelSid, { items: mergeMessages(state.messages[channelSid].items, [message]) })
+              : {}),
             ...(channel && (channel.lastMessageIndex ?? -1) < message.index
-              ? patchChannel(state, channelSid, { lastMessageIndex: message.index, lastMessageTime: message.dateCreated })
+              ? patchChannel(state, channelSid, {
+                  lastMessageIndex: message.index,
+                  lastMessageTime: message.dateCreated,
+                })
               : {}),
             ...(message.author ? setTyping(state, channelSid, message.author, false) : {}),
           };
@@ -504,7 +570,11 @@ export class ChatSession {
         connection = generation.everConnected ? 'reconnecting' : 'connecting';
         break;
       default:
-        connection = generation.tokenExpired ? 'reconnecting' : generation.everConnected ? 'reconnecting' : 'connecting';
+        connection = generation.tokenExpired
+          ? 'reconnecting'
+          : generation.everConnected
+            ? 'reconnecting'
+            : 'connecting';
     }
     if (!this.networkOnline && connection !== 'connected' && connection !== 'denied') connection = 'offline';
     if (this.store.state.connection !== connection) this.store.update(() => ({ connection }));
@@ -520,10 +590,18 @@ export class ChatSession {
         try {
           const token = await generation.tokens.get({ fresh: true });
           if (!this.isCurrent(generation) || !generation.client) return;
+          if (token.token === generation.token) {
+            // The SDK silently ignores the token it already has and would stay disconnected
+            // after an expiry; an endpoint that mints twice in one second (or caches) answers
+            // exactly that. Ask again after the backoff.
+            throw new ChatServiceError('token-unchanged', 'The token endpoint returned the same token again.');
+          }
           // The SDK ignores updateToken while it waits for its socket to close after an expiry.
-          if (generation.sdkState === 'disconnecting') await this.waitForSdkState(generation, (s) => s !== 'disconnecting', 6000);
+          if (generation.sdkState === 'disconnecting')
+            await this.waitForSdkState(generation, (s) => s !== 'disconnecting', 6000);
           await withTimeout(generation.client.updateToken(token.token), 20_000);
           if (!this.isCurrent(generation)) return;
+          generation.token = token.token;
           generation.tokenExpired = false;
           this.updateConnection();
           if (this.store.state.error?.code === 'token-refresh-failed') this.store.update(() => ({ error: null }));
@@ -536,7 +614,10 @@ export class ChatSession {
             this.fail(generation, info);
             return;
           }
-          this.reportError({ code: 'token-refresh-failed', message: `Could not renew the session: ${info.message} Retrying…` }, false);
+          this.reportError(
+            { code: 'token-refresh-failed', message: `Could not renew the session: ${info.message} Retrying…` },
+            false,
+          );
           await new Promise<void>((resolve) => {
             generation.retryTimer = setTimeout(resolve, (this.deps.retryDelay ?? defaultRetryDelay)(attempt));
           });
@@ -568,10 +649,17 @@ export class ChatSession {
     const request = this.pushRequest;
     if (!request || !generation.client || !generation.identity) return;
     try {
-      await this.push.register(generation.client, { identity: generation.identity, type: request.type, token: request.token });
+      await this.push.register(generation.client, {
+        identity: generation.identity,
+        type: request.type,
+        token: request.token,
+      });
     } catch (error) {
       if (this.isCurrent(generation)) {
-        this.reportError({ code: 'push-registration-failed', message: `Push notifications could not be set up: ${messageOf(error)}` }, false);
+        this.reportError(
+          { code: 'push-registration-failed', message: `Push notifications could not be set up: ${messageOf(error)}` },
+          false,
+        );
       }
     }
   }
@@ -585,7 +673,9 @@ export class ChatSession {
     const run = async (): Promise<void> => {
       for (;;) {
         if (!this.isCurrent(generation) || !generation.client || generation.sdkState !== 'connected') break;
-        const next = (this.store.state.outbox[channelSid] ?? []).find((m) => m.pending === 'sending' && !sentIds.has(m.clientId!));
+        const next = (this.store.state.outbox[channelSid] ?? []).find(
+          (m) => m.pending === 'sending' && !sentIds.has(m.clientId!),
+        );
         if (!next) break;
         sentIds.add(next.clientId!);
         try {
@@ -602,15 +692,23 @@ export class ChatSession {
             setOutbox(
               state,
               channelSid,
-              (state.outbox[channelSid] ?? []).map((m) => (m.clientId === next.clientId ? Object.freeze({ ...m, pending: 'failed' as const }) : m)),
+              (state.outbox[channelSid] ?? []).map((m) =>
+                m.clientId === next.clientId ? Object.freeze({ ...m, pending: 'failed' as const }) : m,
+              ),
             ),
           );
-          this.deps.notify({ type: 'error', error: { code: 'send-failed', message: `The message could not be sent: ${messageOf(error)}` } });
+          this.deps.notify({
+            type: 'error',
+            error: { code: 'send-failed', message: `The message could not be sent: ${messageOf(error)}` },
+          });
           sentIds.delete(next.clientId!);
         }
       }
     };
-    generation.sending.set(channelSid, run().finally(() => generation.sending.delete(channelSid)));
+    generation.sending.set(
+      channelSid,
+      run().finally(() => generation.sending.delete(channelSid)),
+    );
   }
 
   private resendOutbox(generation: Generation): void {
@@ -632,13 +730,28 @@ function withoutPending(message: ChatMessage): ChatMessage {
   return Object.freeze(rest);
 }
 
+/**
+ * The SDK's debug and trace levels print every twilsock frame, the access token included; a token
+ * is never to be in a log line (T5), so those levels are capped at `info`.
+ */
+const SAFE_LOG_LEVELS = ['silent', 'error', 'warn', 'info'];
+function safeLogLevel(level: unknown, warn: (message: string) => void = console.warn): string {
+  if (level === undefined || level === null) return 'silent';
+  if (typeof level === 'string' && SAFE_LOG_LEVELS.includes(level)) return level;
+  warn(`chat-widget: log level "${String(level)}" would print the access token; using "info".`);
+  return 'info';
+}
+
 function defaultRetryDelay(attempt: number): number {
   return Math.min(30_000, 1000 * 2 ** attempt);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ChatServiceError('timeout', 'The chat service did not answer in time.')), ms);
+    const timer = setTimeout(
+      () => reject(new ChatServiceError('timeout', 'The chat service did not answer in time.')),
+      ms,
+    );
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -1,14 +1,19 @@
 import { makeToken } from './jwt.js';
 
 /** A token endpoint for unit tests: records what was asked, answers like the demo endpoint. */
-export function tokenEndpoint({ ttl = 3600, identityFor = (asked: string | null) => asked ?? 'guest' } = {}) {
+export function tokenEndpoint({
+  ttl = 3600,
+  identityFor = (asked: string | null) => asked ?? 'guest',
+  /** How many times the first token is answered again (an endpoint minting twice in one second). */
+  repeatFirst = 0,
+} = {}) {
   const requests: string[] = [];
   let serial = 0;
   const fetch = (async (input: RequestInfo | URL) => {
     const url = new URL(String(input));
     requests.push(url.pathname + url.search);
     const identity = identityFor(url.searchParams.get('identity'));
-    serial++;
+    if (serial === 0 || repeatFirst-- <= 0) serial++;
     // A different iat each time gives a different token, so refreshes are visible.
     const token = makeToken({ identity, ttl, issuedAt: Math.floor(Date.now() / 1000) - serial });
     return new Response(JSON.stringify({ identity, token }), { headers: { 'content-type': 'application/json' } });

@@ -25,9 +25,20 @@ function setup({
   ttl = 3600,
   identityFor,
   onClient,
-}: { ttl?: number; identityFor?: (asked: string | null) => string; onClient?: (client: FakeClient) => void } = {}) {
+  repeatFirst,
+  warn,
+  onOptions,
+}: {
+  ttl?: number;
+  identityFor?: (asked: string | null) => string;
+  onClient?: (client: FakeClient) => void;
+  repeatFirst?: number;
+  warn?: (message: string) => void;
+  /** Sees every client creation's options. */
+  onOptions?: (options: Readonly<Record<string, unknown>>) => void;
+} = {}) {
   const store = new ChatStore();
-  const endpoint = tokenEndpoint({ ttl, identityFor });
+  const endpoint = tokenEndpoint({ ttl, identityFor, repeatFirst });
   const tokenStorage = new MemoryStorage();
   const pushStorage = new MemoryStorage();
   const notices: SessionNotice[] = [];
@@ -41,7 +52,11 @@ function setup({
   const loadClientFactory = () => {
     sdkLoads++;
     order.push('load sdk');
-    return Promise.resolve(fakes.factory as ChatClientFactory);
+    const factory: ChatClientFactory = (token, options) => {
+      onOptions?.(options);
+      return fakes.factory(token, options);
+    };
+    return Promise.resolve(factory);
   };
   const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
     order.push('fetch token');
@@ -55,6 +70,7 @@ function setup({
     fetch,
     notify: (notice) => notices.push(notice),
     retryDelay: () => 5,
+    warn,
     outboxSettleMs: 10,
   });
   return { store, session, endpoint, tokenStorage, pushStorage, notices, order, fakes, sdkLoads: () => sdkLoads };
@@ -244,6 +260,31 @@ describe('ChatSession', () => {
       expect(client.calls.filter((c) => c.startsWith('updateToken'))).to.have.length(1);
       expect(t.endpoint.requests).to.have.length(2);
       expect(t.store.state.connection).to.equal('connected');
+    });
+
+    it('never hands the SDK the token it already has: asks again after a backoff', async () => {
+      const t = setup({ repeatFirst: 1 });
+      t.session.configure(config());
+      await ready(t.store);
+      const [client] = t.fakes.clients;
+      client.emit({ type: 'token-expired' });
+      await waitUntil(() => client.calls.some((c) => c.startsWith('updateToken')));
+      expect(t.endpoint.requests).to.have.length(3);
+      expect(client.calls.filter((c) => c.startsWith('updateToken'))).to.deep.equal([
+        `updateToken ${client.calls.find((c) => c.startsWith('updateToken'))!.slice('updateToken '.length)}`,
+      ]);
+      expect(client.calls).not.to.include(`updateToken ${client.token}`);
+    });
+
+    it('T5: caps the SDK log level below debug, which would print the token', async () => {
+      const warnings: string[] = [];
+      const options: Readonly<Record<string, unknown>>[] = [];
+      const t = setup({ warn: (w) => warnings.push(w), onOptions: (o) => options.push(o) });
+      t.session.configure(config({ clientOptions: { logLevel: 'trace', region: 'ie1' } }));
+      await ready(t.store);
+      expect(options[0]).to.deep.equal({ logLevel: 'info', region: 'ie1' });
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.contain('trace');
     });
 
     it('retries a failed refresh with backoff and shows it', async () => {
