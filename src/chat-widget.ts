@@ -107,8 +107,14 @@ export class ChatWidgetElement extends LitElement {
 
   private readonly store = new ChatStore();
   private readonly session: ChatSession;
-  private readonly stateProvider = new ContextProvider(this, { context: chatStateContext, initialValue: this.store.state });
-  private readonly stringsProvider = new ContextProvider(this, { context: chatStringsContext, initialValue: defaultStrings });
+  private readonly stateProvider = new ContextProvider(this, {
+    context: chatStateContext,
+    initialValue: this.store.state,
+  });
+  private readonly stringsProvider = new ContextProvider(this, {
+    context: chatStringsContext,
+    initialValue: defaultStrings,
+  });
   private unsubscribeStore: (() => void) | null = null;
   private disposeTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
@@ -129,7 +135,8 @@ export class ChatWidgetElement extends LitElement {
   /** Whether the panel is open (launcher mode). */
   @property({ type: Boolean, reflect: true, attribute: 'open' }) isOpen = false;
   /** Options merged into the SDK client's options (JSON in the attribute). */
-  @property({ attribute: 'client-options', converter: jsonObjectConverter }) clientOptions: Record<string, unknown> = {};
+  @property({ attribute: 'client-options', converter: jsonObjectConverter }) clientOptions: Record<string, unknown> =
+    {};
   /** `same-origin` (default) or `include` for a token endpoint on another origin. */
   @property({ attribute: 'token-credentials' }) tokenCredentials: RequestCredentials = 'same-origin';
   /** The SDK's log level: `silent` (default), `error`, `warn`, `info`, `debug`, `trace`. */
@@ -152,14 +159,30 @@ export class ChatWidgetElement extends LitElement {
       pushStorage: localStorageOrNull(),
       notify: (notice) => this.handleNotice(notice),
     });
-    this.addEventListener(ChatChannelSelectEvent.eventName, (e) => this.handleRequest(e, () => this.session.openChannel(e.channelSid)));
-    this.addEventListener(ChatMessageSendEvent.eventName, (e) => this.handleRequest(e, () => this.session.send(e.channelSid, e.body)));
-    this.addEventListener(ChatMessageRetryEvent.eventName, (e) => this.handleRequest(e, () => this.session.retrySend(e.channelSid, e.clientId)));
-    this.addEventListener(ChatMessageEditEvent.eventName, (e) => this.handleRequest(e, () => this.session.edit(e.channelSid, e.index, e.body)));
-    this.addEventListener(ChatMessageRemoveEvent.eventName, (e) => this.handleRequest(e, () => this.session.remove(e.channelSid, e.index)));
-    this.addEventListener(ChatTypingEvent.eventName, (e) => this.handleRequest(e, () => this.session.typing(e.channelSid)));
-    this.addEventListener(ChatHistoryRequestEvent.eventName, (e) => this.handleRequest(e, () => this.session.loadOlder(e.channelSid)));
-    this.addEventListener(ChatMessagesSeenEvent.eventName, (e) => this.handleRequest(e, () => this.session.markSeen(e.channelSid, e.index)));
+    this.addEventListener(ChatChannelSelectEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.openChannel(e.channelSid)),
+    );
+    this.addEventListener(ChatMessageSendEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.send(e.channelSid, e.body)),
+    );
+    this.addEventListener(ChatMessageRetryEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.retrySend(e.channelSid, e.clientId)),
+    );
+    this.addEventListener(ChatMessageEditEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.edit(e.channelSid, e.index, e.body)),
+    );
+    this.addEventListener(ChatMessageRemoveEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.remove(e.channelSid, e.index)),
+    );
+    this.addEventListener(ChatTypingEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.typing(e.channelSid)),
+    );
+    this.addEventListener(ChatHistoryRequestEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.loadOlder(e.channelSid)),
+    );
+    this.addEventListener(ChatMessagesSeenEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.markSeen(e.channelSid, e.index)),
+    );
   }
 
   /** The live SDK client (twilio-chat `Client`) or null; for advanced use, never keep it. */
@@ -245,21 +268,23 @@ export class ChatWidgetElement extends LitElement {
     const inline = this.mode === 'inline';
     const unread = this.snapshot.unreadTotal;
     return html`
-      ${inline
-        ? nothing
-        : html`<button
-            class="launcher"
-            part="launcher"
-            aria-expanded=${this.isOpen ? 'true' : 'false'}
-            aria-controls="panel"
-            aria-label=${unread ? `${strings.launcherLabel}, ${strings.unread(unread)}` : strings.launcherLabel}
-            @click=${this.handleLauncherClick}
-          >
-            <svg viewBox="0 0 24 24" aria-hidden="true" width="26" height="26">
-              <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" />
-            </svg>
-            ${unread ? html`<span class="badge" part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
-          </button>`}
+      ${
+        inline
+          ? nothing
+          : html`<button
+              class="launcher"
+              part="launcher"
+              aria-expanded=${this.isOpen ? 'true' : 'false'}
+              aria-controls="panel"
+              aria-label=${unread ? `${strings.launcherLabel}, ${strings.unread(unread)}` : strings.launcherLabel}
+              @click=${this.handleLauncherClick}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true" width="26" height="26">
+                <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" />
+              </svg>
+              ${unread ? html`<span class="badge" part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
+            </button>`
+      }
       <section
         id="panel"
         class="panel"
@@ -273,13 +298,15 @@ export class ChatWidgetElement extends LitElement {
         <header part="header">
           <h2>${strings.title}</h2>
           ${this.snapshot.identity ? html`<span class="identity">${this.snapshot.identity}</span>` : nothing}
-          ${inline
-            ? nothing
-            : html`<button class="close" aria-label=${strings.closeLabel} @click=${this.close}>
-                <svg viewBox="0 0 24 24" aria-hidden="true" width="18" height="18">
-                  <path fill="currentColor" d="M6 5l13 13-1 1L5 6zM18 5l1 1L6 19l-1-1z" />
-                </svg>
-              </button>`}
+          ${
+            inline
+              ? nothing
+              : html`<button class="close" aria-label=${strings.closeLabel} @click=${this.close}>
+                  <svg viewBox="0 0 24 24" aria-hidden="true" width="18" height="18">
+                    <path fill="currentColor" d="M6 5l13 13-1 1L5 6zM18 5l1 1L6 19l-1-1z" />
+                  </svg>
+                </button>`
+          }
         </header>
         <chat-connection-status
           .status=${this.snapshot.connection}
@@ -304,7 +331,9 @@ export class ChatWidgetElement extends LitElement {
     const { phase, activeChannelSid } = this.snapshot;
     const strings = this.stringsProvider.value;
     if (phase === 'authorizing' || phase === 'connecting') {
-      return html`<div class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${strings.connection.connecting}</div>`;
+      return html`<div class="loading" role="status">
+        <span class="spinner" aria-hidden="true"></span>${strings.connection.connecting}
+      </div>`;
     }
     if (phase !== 'ready') return nothing;
     if (activeChannelSid) {
@@ -337,7 +366,8 @@ export class ChatWidgetElement extends LitElement {
     if (previous.connection !== next.connection && next.connection !== 'idle') {
       this.dispatchEvent(new ChatConnectionChangeEvent({ state: next.connection }));
     }
-    if (previous.unreadTotal !== next.unreadTotal) this.dispatchEvent(new ChatUnreadChangeEvent({ total: next.unreadTotal }));
+    if (previous.unreadTotal !== next.unreadTotal)
+      this.dispatchEvent(new ChatUnreadChangeEvent({ total: next.unreadTotal }));
   }
 
   private handleNotice(notice: SessionNotice): void {
@@ -352,7 +382,9 @@ export class ChatWidgetElement extends LitElement {
         this.dispatchEvent(new ChatTokenRefreshEvent({ expiresAt: notice.expiresAt }));
         break;
       case 'identity-change':
-        this.dispatchEvent(new ChatIdentityChangeEvent({ identity: notice.identity, previousIdentity: notice.previousIdentity }));
+        this.dispatchEvent(
+          new ChatIdentityChangeEvent({ identity: notice.identity, previousIdentity: notice.previousIdentity }),
+        );
         break;
     }
   }

@@ -35,7 +35,11 @@ export class ChatServiceError extends Error {
   readonly code: string;
   readonly twilioCode: number | null;
   readonly status: number | null;
-  constructor(code: string, message: string, { twilioCode = null, status = null }: { twilioCode?: number | null; status?: number | null } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    { twilioCode = null, status = null }: { twilioCode?: number | null; status?: number | null } = {},
+  ) {
     super(message);
     this.name = 'ChatServiceError';
     this.code = code;

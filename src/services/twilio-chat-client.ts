@@ -67,7 +67,12 @@ export function toChatMessage(message: Message): ChatMessage {
 /** twilsock errors carry the service's code in different places depending on where they failed. */
 function toServiceError(error: unknown, fallback: string): ChatServiceError {
   if (error instanceof ChatServiceError) return error;
-  const e = (error ?? {}) as { message?: string; status?: number; errorCode?: number; body?: { code?: number; message?: string } };
+  const e = (error ?? {}) as {
+    message?: string;
+    status?: number;
+    errorCode?: number;
+    body?: { code?: number; message?: string };
+  };
   const status = typeof e.status === 'number' ? e.status : null;
   const twilioCode = e.errorCode ?? e.body?.code ?? null;
   const code = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : fallback;
@@ -91,19 +96,28 @@ class TwilioChatClient implements ChatClientPort {
     this.sdkClient = client;
     this.readyPromise = new Promise<void>((resolve, reject) => {
       let lastError: ChatServiceError | null = null;
-      client.on('connectionError', (error: { terminal?: boolean; message?: string; errorCode?: number; httpStatusCode?: number }) => {
-        lastError = new ChatServiceError(error.terminal ? 'denied' : 'connection-error', error.message || 'Connection error', {
-          twilioCode: error.errorCode ?? null,
-          status: error.httpStatusCode ?? null,
-        });
-      });
+      client.on(
+        'connectionError',
+        (error: { terminal?: boolean; message?: string; errorCode?: number; httpStatusCode?: number }) => {
+          lastError = new ChatServiceError(
+            error.terminal ? 'denied' : 'connection-error',
+            error.message || 'Connection error',
+            {
+              twilioCode: error.errorCode ?? null,
+              status: error.httpStatusCode ?? null,
+            },
+          );
+        },
+      );
       client.on('stateChanged', (state: string) => {
         if (state === 'initialized') resolve();
         // Client.create would resolve even here; the widget must detect it (M1).
-        if (state === 'failed') reject(lastError ?? new ChatServiceError('failed', 'The chat service could not be reached.'));
+        if (state === 'failed')
+          reject(lastError ?? new ChatServiceError('failed', 'The chat service could not be reached.'));
       });
       client.on('connectionStateChanged', (state: string) => {
-        if (state === 'denied') reject(lastError ?? new ChatServiceError('denied', 'The chat service refused the access token.'));
+        if (state === 'denied')
+          reject(lastError ?? new ChatServiceError('denied', 'The chat service refused the access token.'));
       });
     });
     this.readyPromise.then(
@@ -161,7 +175,10 @@ class TwilioChatClient implements ChatClientPort {
     });
   }
 
-  async fetchMessages(channelSid: string, { beforeIndex, pageSize }: { beforeIndex?: number; pageSize: number }): Promise<MessagePage> {
+  async fetchMessages(
+    channelSid: string,
+    { beforeIndex, pageSize }: { beforeIndex?: number; pageSize: number },
+  ): Promise<MessagePage> {
     const channel = await this.channel(channelSid);
     const page =
       beforeIndex === undefined
@@ -184,15 +201,19 @@ class TwilioChatClient implements ChatClientPort {
   }
 
   async updateMessage(channelSid: string, index: number, body: string): Promise<void> {
-    await this.loadedMessage(channelSid, index).updateBody(body).catch((error: unknown) => {
-      throw toServiceError(error, 'edit-failed');
-    });
+    await this.loadedMessage(channelSid, index)
+      .updateBody(body)
+      .catch((error: unknown) => {
+        throw toServiceError(error, 'edit-failed');
+      });
   }
 
   async removeMessage(channelSid: string, index: number): Promise<void> {
-    await this.loadedMessage(channelSid, index).remove().catch((error: unknown) => {
-      throw toServiceError(error, 'remove-failed');
-    });
+    await this.loadedMessage(channelSid, index)
+      .remove()
+      .catch((error: unknown) => {
+        throw toServiceError(error, 'remove-failed');
+      });
   }
 
   async typing(channelSid: string): Promise<void> {
@@ -231,7 +252,8 @@ class TwilioChatClient implements ChatClientPort {
     // SDK quirk: Client#shutdown() first awaits initialization, so a client that is still
     // connecting (an identity changed quickly, a socket that never opens) would never be shut
     // down and would keep reconnecting. Its Sync client owns the socket: shut that down directly.
-    const services = (this.sdkClient as unknown as { services?: { syncClient?: { shutdown(): Promise<void> } } }).services;
+    const services = (this.sdkClient as unknown as { services?: { syncClient?: { shutdown(): Promise<void> } } })
+      .services;
     await (services?.syncClient ? services.syncClient.shutdown() : this.sdkClient.shutdown());
   }
 

@@ -22,7 +22,8 @@ function base64UrlDecode(segment: string): string {
 
 /** Reads the claims of a Twilio access token; throws `token-invalid` for anything else. */
 export function readTokenClaims(token: string): TokenClaims {
-  const invalid = () => new ChatServiceError('token-invalid', 'The token endpoint did not return a valid access token (a JWT).');
+  const invalid = () =>
+    new ChatServiceError('token-invalid', 'The token endpoint did not return a valid access token (a JWT).');
   const parts = token.split('.');
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) throw invalid();
   let payload: { iat?: unknown; exp?: unknown; grants?: { identity?: unknown } };
@@ -65,7 +66,10 @@ export function checkToken(claims: TokenClaims, expectedIdentity: string | null,
     );
   }
   if (claims.expiresAt <= nowSeconds) {
-    throw new ChatServiceError('token-expired', 'The token endpoint returned an access token that has already expired.');
+    throw new ChatServiceError(
+      'token-expired',
+      'The token endpoint returned an access token that has already expired.',
+    );
   }
   return ttl > MAX_RECOMMENDED_TTL_SECONDS
     ? `chat-widget: the access token has a TTL of ${Math.round(ttl / 3600)} hours; Twilio recommends at most 24 hours.`

@@ -137,9 +137,14 @@ export class TokenSource {
     const { url, identity, fetchToken } = this.options;
     if (fetchToken) {
       const result = await fetchToken(identity).catch((error: unknown) => {
-        throw new ChatServiceError('token-fetch-failed', `Could not get an access token: ${(error as Error)?.message ?? error}`);
+        throw new ChatServiceError(
+          'token-fetch-failed',
+          `Could not get an access token: ${(error as Error)?.message ?? error}`,
+        );
       });
-      return typeof result === 'string' ? { token: result.trim(), clientOptions: {} } : { token: result?.token ?? '', clientOptions: result?.clientOptions ?? {} };
+      return typeof result === 'string'
+        ? { token: result.trim(), clientOptions: {} }
+        : { token: result?.token ?? '', clientOptions: result?.clientOptions ?? {} };
     }
     if (!url) throw new ChatServiceError('token-url-missing', 'Set the token-url attribute to your token endpoint.');
     const target = new URL(url, globalThis.location?.href);
@@ -155,15 +160,22 @@ export class TokenSource {
       throw new ChatServiceError('token-fetch-failed', 'Could not reach the token endpoint. Check your connection.');
     }
     if (!response.ok) {
-      throw new ChatServiceError('token-fetch-failed', `The token endpoint answered ${response.status} ${response.statusText}.`.trim(), {
-        status: response.status,
-      });
+      throw new ChatServiceError(
+        'token-fetch-failed',
+        `The token endpoint answered ${response.status} ${response.statusText}.`.trim(),
+        {
+          status: response.status,
+        },
+      );
     }
     const text = (await response.text()).trim();
     if ((response.headers.get('content-type') ?? '').includes('json') || text.startsWith('{')) {
       try {
         const body = JSON.parse(text) as { token?: unknown; clientOptions?: unknown };
-        const clientOptions = body.clientOptions && typeof body.clientOptions === 'object' ? (body.clientOptions as Record<string, unknown>) : {};
+        const clientOptions =
+          body.clientOptions && typeof body.clientOptions === 'object'
+            ? (body.clientOptions as Record<string, unknown>)
+            : {};
         return { token: typeof body.token === 'string' ? body.token : '', clientOptions };
       } catch {
         throw new ChatServiceError('token-invalid', 'The token endpoint returned malformed JSON.');
