@@ -181,7 +181,8 @@ export class ChatSession {
   async openChannel(channelSid: string | null): Promise<void> {
     const generation = this.generation;
     this.store.update(() => ({ activeChannelSid: channelSid }));
-    if (!generation?.client || channelSid === null || this.store.state.messages[channelSid]) return;
+    // M1/M2: before the client is ready the choice is only remembered; it is opened once ready.
+    if (!this.isReady(generation) || channelSid === null || this.store.state.messages[channelSid]) return;
     this.store.update((state) => patchWindow(state, channelSid, { loading: true }));
     try {
       const page = await generation.client.fetchMessages(channelSid, { pageSize: MESSAGE_PAGE_SIZE });
@@ -301,8 +302,10 @@ export class ChatSession {
   }
 
   typing(channelSid: string): void {
-    const client = this.generation?.client;
-    if (client && this.store.state.connection === 'connected') client.typing(channelSid).catch(() => undefined);
+    const generation = this.generation;
+    if (this.isReady(generation) && this.store.state.connection === 'connected') {
+      generation.client.typing(channelSid).catch(() => undefined);
+    }
   }
 
   /**
@@ -415,6 +418,9 @@ export class ChatSession {
       this.updateConnection();
       this.deps.notify({ type: 'ready', identity: token.identity });
       void this.registerPush(generation);
+      for (const channelSid of Object.keys(this.store.state.outbox)) this.flushOutbox(generation, channelSid);
+      const chosen = this.store.state.activeChannelSid;
+      if (chosen && chosen !== generation.config.channel) await this.openChannel(chosen);
       await this.openConfiguredChannel(generation);
     } catch (error) {
       if (this.isCurrent(generation)) this.fail(generation, toErrorInfo(error, 'connect-failed'));
@@ -471,6 +477,11 @@ export class ChatSession {
 
   private isCurrent(generation: Generation): boolean {
     return this.generation === generation && !this.disposed;
+  }
+
+  /** The current generation's client, initialized and with its channels loaded (M1). */
+  private isReady(generation: Generation | null): generation is Generation & { client: ChatClientPort } {
+    return !!generation && this.isCurrent(generation) && !!generation.client && this.store.state.phase === 'ready';
   }
 
   private fail(generation: Generation, error: ChatErrorInfo): void {
@@ -672,7 +683,7 @@ export class ChatSession {
     const sentIds = generation.sentIds;
     const run = async (): Promise<void> => {
       for (;;) {
-        if (!this.isCurrent(generation) || !generation.client || generation.sdkState !== 'connected') break;
+        if (!this.isReady(generation) || generation.sdkState !== 'connected') break;
         const next = (this.store.state.outbox[channelSid] ?? []).find(
           (m) => m.pending === 'sending' && !sentIds.has(m.clientId!),
         );

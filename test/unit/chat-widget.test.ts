@@ -100,6 +100,22 @@ describe('<chat-widget>', () => {
     expect(fakes.clients).to.have.length(1);
   });
 
+  it('L2: page hidden/visible and pagehide/pageshow keep the client and fetch no token', async () => {
+    const { widget, fakes, tokenRequests } = createWidget();
+    mount(widget);
+    await oneEvent(widget, 'chat-ready');
+    document.dispatchEvent(new Event('visibilitychange'));
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    document.dispatchEvent(new Event('visibilitychange'));
+    window.dispatchEvent(new Event('offline'));
+    window.dispatchEvent(new Event('online'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fakes.clients).to.have.length(1);
+    expect(fakes.clients[0].isShutDown).to.equal(false);
+    expect(tokenRequests).to.deep.equal(['alice']);
+  });
+
   it('L4: identity A → B → C leaves one live client, C, and nothing of A or B on screen', async () => {
     const { widget, fakes } = createWidget({}, []);
     mount(widget);

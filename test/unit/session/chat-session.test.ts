@@ -365,6 +365,21 @@ describe('ChatSession', () => {
       return { ...t, client: t.fakes.clients[0] };
     }
 
+    it('M2: a channel opened before the client is initialized is fetched only after it', async () => {
+      let client!: FakeClient;
+      const t = setup({ onClient: (c) => (client = c) });
+      t.session.configure(config({ channel: 'CH1' }));
+      await waitUntil(() => client);
+      client.channels = [channel('CH1')];
+      client.history.set('CH1', [message(0)]);
+      void t.session.openChannel('CH1');
+      await new Promise((r) => setTimeout(r, 30));
+      expect(client.calls).to.deep.equal([]);
+      client.initialize();
+      await waitUntil(() => t.store.state.messages.CH1?.items.length === 1);
+      expect(client.calls.slice(0, 2)).to.deep.equal(['loadSubscribedChannels', 'findChannel CH1']);
+    });
+
     it('J4: nothing is fetched for channels not opened; opening fetches the latest page; older on request', async () => {
       const t = await withHistory(75);
       expect(t.client.calls.filter((c) => c.startsWith('fetchMessages'))).to.deep.equal([]);
