@@ -88,6 +88,7 @@ class TwilioChatClient implements ChatClientPort {
   private readonly readyPromise: Promise<void>;
   private isShutDown = false;
   private settled = false;
+  private channelsLoading: Promise<readonly ChatChannel[]> | null = null;
 
   constructor(token: string, options: Readonly<Record<string, unknown>>) {
     // The constructor starts connecting at once; every listener is attached before the first
@@ -140,7 +141,12 @@ class TwilioChatClient implements ChatClientPort {
     return this.readyPromise;
   }
 
-  async loadSubscribedChannels(): Promise<readonly ChatChannel[]> {
+  loadSubscribedChannels(): Promise<readonly ChatChannel[]> {
+    this.channelsLoading ??= this.pageSubscribedChannels();
+    return this.channelsLoading;
+  }
+
+  private async pageSubscribedChannels(): Promise<readonly ChatChannel[]> {
     await this.readyPromise;
     const result: ChatChannel[] = [];
     let page: ChannelPage | null = await this.sdkClient.getSubscribedChannels();
@@ -245,6 +251,11 @@ class TwilioChatClient implements ChatClientPort {
     this.channels.clear();
     this.messages.clear();
     this.sdkClient.removeAllListeners();
+    if (this.channelsLoading) {
+      // SDK quirk: a shutdown while the SDK still fetches the channel list after initializing
+      // ends in an unhandled rejection inside the SDK. Let that fetch finish (bounded) first.
+      await Promise.race([this.channelsLoading.catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+    }
     if (this.settled) {
       await this.sdkClient.shutdown();
       return;
