@@ -118,27 +118,42 @@ export class SyncStore {
         createdEventId: existing?.createdEventId ?? id,
         dateUpdated: date,
       });
-      return {
-        id,
-        map_sid: obj.sid,
-        item_key: key,
-        item_data: data,
-        item_url: this.itemUrl(obj, key),
-        item_revision: String(id),
-        date_created: date,
-        map_revision: String(id),
-      };
+      return this.itemEvent(obj, key, data, id, date);
     });
   }
 
   /** @param {SyncObject} obj @param {string} key */
   mapRemove(obj, key) {
+    this.removeItem(obj, key);
+  }
+
+  /**
+   * The payload of a `<map|list>_item_added/updated` event.
+   * @param {SyncObject} obj @param {string|number} key @param {any} data @param {number} id @param {string} date
+   */
+  itemEvent(obj, key, data, id, date) {
+    return {
+      ...this.itemRef(obj, key, data, id, date),
+      item_url: this.itemUrl(obj, key),
+      item_revision: String(id),
+      [`${obj.kind}_revision`]: String(id),
+    };
+  }
+
+  /** The fields every item event of a map or list carries. @param {SyncObject} obj @param {string|number} key @param {any} data @param {number} id @param {string} date */
+  itemRef(obj, key, data, id, date) {
+    const keyField = obj.kind === 'map' ? 'item_key' : 'item_index';
+    return { id, [`${obj.kind}_sid`]: obj.sid, [keyField]: key, item_data: data, date_created: date };
+  }
+
+  /** Removes a map or list item; subscribers get `<kind>_item_removed`. @param {SyncObject} obj @param {string|number} key */
+  removeItem(obj, key) {
     const item = obj.items.get(key);
     if (!item) return;
     obj.items.delete(key);
-    this.record(obj, 'map_item_removed', (id, date) => {
+    this.record(obj, `${obj.kind}_item_removed`, (id, date) => {
       obj.tombstones.set(key, { id, createdEventId: item.createdEventId, data: item.data });
-      return { id, map_sid: obj.sid, item_key: key, item_data: item.data, date_created: date };
+      return this.itemRef(obj, key, item.data, id, date);
     });
   }
 
@@ -147,16 +162,7 @@ export class SyncStore {
     const index = obj.nextIndex++;
     this.record(obj, 'list_item_added', (id, date) => {
       obj.items.set(index, { key: index, data, lastEventId: id, createdEventId: id, dateUpdated: date });
-      return {
-        id,
-        list_sid: obj.sid,
-        item_index: index,
-        item_data: data,
-        item_url: this.itemUrl(obj, index),
-        item_revision: String(id),
-        date_created: date,
-        list_revision: String(id),
-      };
+      return this.itemEvent(obj, index, data, id, date);
     });
     return index;
   }
@@ -167,28 +173,13 @@ export class SyncStore {
     if (!item) return;
     this.record(obj, 'list_item_updated', (id, date) => {
       Object.assign(item, { data, lastEventId: id, dateUpdated: date });
-      return {
-        id,
-        list_sid: obj.sid,
-        item_index: index,
-        item_data: data,
-        item_url: this.itemUrl(obj, index),
-        item_revision: String(id),
-        date_created: date,
-        list_revision: String(id),
-      };
+      return this.itemEvent(obj, index, data, id, date);
     });
   }
 
   /** @param {SyncObject} obj @param {number} index */
   listRemove(obj, index) {
-    const item = obj.items.get(index);
-    if (!item) return;
-    obj.items.delete(index);
-    this.record(obj, 'list_item_removed', (id, date) => {
-      obj.tombstones.set(index, { id, createdEventId: item.createdEventId, data: item.data });
-      return { id, list_sid: obj.sid, item_index: index, item_data: item.data, date_created: date };
-    });
+    this.removeItem(obj, index);
   }
 
   /** Removes the whole object; subscribers get `<kind>_removed`. @param {SyncObject} obj */
