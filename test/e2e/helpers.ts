@@ -198,6 +198,17 @@ export async function openPage(params: Record<string, string | boolean | undefin
 }
 
 /** Removes every iframe a test opened (their sockets close with them). */
+/** Two people in a seeded channel of their own, each on a page with the channel open. */
+export async function openPair(prefix: string) {
+  const alice = uid('alice');
+  const bob = uid('bob');
+  const channel = `${prefix}-${alice}`;
+  await seed([{ uniqueName: channel, members: [alice, bob] }]);
+  const [a, b] = await Promise.all([openPage({ identity: alice, channel }), openPage({ identity: bob, channel })]);
+  await Promise.all([waitReady(a), waitReady(b), waitChannelOpen(a), waitChannelOpen(b)]);
+  return { alice, bob, channel, a, b };
+}
+
 export function closePages(): void {
   for (const iframe of frames) iframe.remove();
   frames.clear();

@@ -12,6 +12,7 @@ import {
   messageBodies,
   counts,
   openPage,
+  openPair,
   quietPeriod,
   resetEmulator,
   seed,
@@ -44,13 +45,7 @@ describe('lifecycle (L1-L4, P4, M4)', function () {
   afterEach(closePages);
 
   it('L1: a network drop keeps the same client, shows reconnecting then connected, and loses or doubles no message', async () => {
-    const alice = uid('alice');
-    const bob = uid('bob');
-    const channel = `l1-${alice}`;
-    await seed([{ uniqueName: channel, members: [alice, bob] }]);
-    const [a, b] = await Promise.all([openPage({ identity: alice, channel }), openPage({ identity: bob, channel })]);
-    await Promise.all([waitReady(a), waitReady(b)]);
-    await Promise.all([waitChannelOpen(a), waitChannelOpen(b)]);
+    const { alice, a, b } = await openPair('l1');
     const client = a.widget.client;
     const tokensBefore = (await tokenRequests())[alice];
     const eventsBefore = a.win.e2eEvents.length;
@@ -108,12 +103,7 @@ describe('lifecycle (L1-L4, P4, M4)', function () {
   });
 
   it('L2: hidden/visible and pagehide/pageshow keep the same client, token and connection', async () => {
-    const alice = uid('alice');
-    const bob = uid('bob');
-    const channel = `l2-${alice}`;
-    await seed([{ uniqueName: channel, members: [alice, bob] }]);
-    const [a, b] = await Promise.all([openPage({ identity: alice, channel }), openPage({ identity: bob, channel })]);
-    await Promise.all([waitReady(a), waitReady(b), waitChannelOpen(a), waitChannelOpen(b)]);
+    const { alice, a, b } = await openPair('l2');
     const client = a.widget.client;
     const tokensBefore = (await tokenRequests())[alice];
     const idsBefore = await connectionIds(alice);

@@ -11,14 +11,13 @@ import {
   events,
   messageBodies,
   openPage,
+  openPair,
   quietPeriod,
   requests,
   resetEmulator,
-  seed,
   tokenRequests,
   typeAndSend,
   uid,
-  waitChannelOpen,
   waitReady,
 } from './helpers.js';
 import type { Page } from './helpers.js';
@@ -106,12 +105,7 @@ describe('tokens (T1-T5)', function () {
   });
 
   it('T3: tokenExpired fetches a fresh token and the same client recovers and can still send', async () => {
-    const alice = uid('alice');
-    const bob = uid('bob');
-    const channel = `t3-${alice}`;
-    await seed([{ uniqueName: channel, members: [alice, bob] }]);
-    const [a, b] = await Promise.all([openPage({ identity: alice, channel }), openPage({ identity: bob, channel })]);
-    await Promise.all([waitReady(a), waitReady(b), waitChannelOpen(a), waitChannelOpen(b)]);
+    const { alice, bob, a, b } = await openPair('t3');
     const client = a.widget.client;
     const tokensBefore = (await tokenRequests())[alice];
 
