@@ -6,6 +6,7 @@ import { defaultStrings } from '../../../src/state/strings.js';
 import type { ChatStrings } from '../../../src/state/strings.js';
 import { initialChatState } from '../../../src/state/types.js';
 import type { ChannelMessages, ChatChannel, ChatMessage, ChatState } from '../../../src/state/types.js';
+import { channel, message } from '../../helpers/data.js';
 
 /** Test-only stand-in for `<chat-widget>`: provides both contexts to whatever is slotted. */
 @customElement('test-chat-provider')
@@ -37,33 +38,14 @@ export function makeState(patch: Partial<ChatState> = {}): ChatState {
 }
 
 export function makeChannel(patch: Partial<ChatChannel> & { sid: string }): ChatChannel {
-  return {
-    uniqueName: null,
-    friendlyName: null,
-    type: 'private',
-    status: 'joined',
-    createdBy: 'alice',
-    lastMessageIndex: null,
-    lastMessageTime: null,
-    lastConsumedMessageIndex: null,
-    ...patch,
-  };
+  return channel(patch.sid, { friendlyName: null, type: 'private', ...patch });
 }
 
 const base = Date.UTC(2024, 0, 15, 9, 30);
 
 export function makeMessage(index: number, patch: Partial<ChatMessage> = {}): ChatMessage {
-  return {
-    sid: `IM${index}`,
-    index,
-    author: 'bob',
-    body: `Message ${index}`,
-    dateCreated: base + index * 60_000,
-    dateUpdated: base + index * 60_000,
-    media: null,
-    clientId: null,
-    ...patch,
-  };
+  const time = base + index * 60_000;
+  return message(index, { body: `Message ${index}`, dateCreated: time, dateUpdated: time, ...patch });
 }
 
 export function makeHistory(items: readonly ChatMessage[], patch: Partial<ChannelMessages> = {}): ChannelMessages {
