@@ -24,7 +24,9 @@ import {
 } from './events/public-events.js';
 import {
   ChatChannelSelectEvent,
+  ChatFileSendEvent,
   ChatHistoryRequestEvent,
+  ChatMediaRequestEvent,
   ChatMessageEditEvent,
   ChatMessageRemoveEvent,
   ChatMessageRetryEvent,
@@ -42,7 +44,7 @@ const VIEW_PARTS = [
   'header:channel-header',
   'error:channel-error',
   'status:channel-status',
-  ...'back-button title log loading-older message own author time body link attachment message-status edited actions edit-input typing composer composer-input send-button'.split(
+  ...'back-button title log loading-older message own author time body link attachment image message-status edited actions edit-input typing composer composer-input send-button attach-button'.split(
     ' ',
   ),
 ].join(', ');
@@ -164,6 +166,12 @@ export class ChatWidgetElement extends LitElement {
     );
     this.addEventListener(ChatMessageSendEvent.eventName, (e) =>
       this.handleRequest(e, () => this.session.send(e.channelSid, e.body)),
+    );
+    this.addEventListener(ChatFileSendEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.sendFile(e.channelSid, e.file)),
+    );
+    this.addEventListener(ChatMediaRequestEvent.eventName, (e) =>
+      this.handleRequest(e, () => this.session.loadMediaUrl(e.channelSid, e.index, e.mediaSid)),
     );
     this.addEventListener(ChatMessageRetryEvent.eventName, (e) =>
       this.handleRequest(e, () => this.session.retrySend(e.channelSid, e.clientId)),

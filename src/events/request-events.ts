@@ -25,6 +25,32 @@ export class ChatMessageSendEvent extends Event {
   }
 }
 
+/** A file the visitor chose to send (an image or any other). */
+export class ChatFileSendEvent extends Event {
+  static readonly eventName = 'chat-file-send';
+  readonly channelSid: string;
+  readonly file: File;
+  constructor({ channelSid, file }: { channelSid: string; file: File }) {
+    super(ChatFileSendEvent.eventName, { bubbles: true, composed: true });
+    this.channelSid = channelSid;
+    this.file = file;
+  }
+}
+
+/** A rendered message shows media whose download URL the widget does not have yet. */
+export class ChatMediaRequestEvent extends Event {
+  static readonly eventName = 'chat-media-request';
+  readonly channelSid: string;
+  readonly index: number;
+  readonly mediaSid: string;
+  constructor({ channelSid, index, mediaSid }: { channelSid: string; index: number; mediaSid: string }) {
+    super(ChatMediaRequestEvent.eventName, { bubbles: true, composed: true });
+    this.channelSid = channelSid;
+    this.index = index;
+    this.mediaSid = mediaSid;
+  }
+}
+
 export class ChatMessageRetryEvent extends Event {
   static readonly eventName = 'chat-message-retry';
   readonly channelSid: string;
@@ -96,6 +122,8 @@ declare global {
     'chat-channel-select': ChatChannelSelectEvent;
     'chat-message-send': ChatMessageSendEvent;
     'chat-message-retry': ChatMessageRetryEvent;
+    'chat-file-send': ChatFileSendEvent;
+    'chat-media-request': ChatMediaRequestEvent;
     'chat-message-edit': ChatMessageEditEvent;
     'chat-message-remove': ChatMessageRemoveEvent;
     'chat-typing': ChatTypingEvent;

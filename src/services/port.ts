@@ -66,6 +66,10 @@ export interface ChatClientPort {
   fetchMessages(channelSid: string, options: { beforeIndex?: number; pageSize: number }): Promise<MessagePage>;
   /** Resolves with the new message's index. `clientId` travels in the message attributes. */
   sendMessage(channelSid: string, body: string, clientId: string): Promise<number>;
+  /** Uploads a file and sends it as a media message; resolves with its index. */
+  sendMedia(channelSid: string, file: Blob, filename: string | null, clientId: string): Promise<number>;
+  /** A short-lived URL of a loaded message's media. */
+  getMediaUrl(channelSid: string, index: number): Promise<string>;
   updateMessage(channelSid: string, index: number, body: string): Promise<void>;
   removeMessage(channelSid: string, index: number): Promise<void>;
   typing(channelSid: string): Promise<void>;

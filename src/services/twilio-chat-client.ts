@@ -206,6 +206,24 @@ class TwilioChatClient implements ChatClientPort {
     }
   }
 
+  async sendMedia(channelSid: string, file: Blob, filename: string | null, clientId: string): Promise<number> {
+    const channel = await this.channel(channelSid);
+    // FormData carries the file name; {contentType, media} would send none (SDK 6).
+    const form = new FormData();
+    form.append('file', file, filename ?? 'file');
+    try {
+      return Number(await channel.sendMessage(form, { [CLIENT_ID_ATTRIBUTE]: clientId }));
+    } catch (error) {
+      throw toServiceError(error, 'send-failed');
+    }
+  }
+
+  async getMediaUrl(channelSid: string, index: number): Promise<string> {
+    const media = this.loadedMessage(channelSid, index).media;
+    if (!media) throw new ChatServiceError('no-media', `Message ${index} has no media.`);
+    return media.getContentTemporaryUrl();
+  }
+
   async updateMessage(channelSid: string, index: number, body: string): Promise<void> {
     await this.loadedMessage(channelSid, index)
       .updateBody(body)

@@ -52,6 +52,8 @@ export interface SessionDeps {
 }
 
 export const MESSAGE_PAGE_SIZE = 30;
+/** Twilio Chat's limit for one media message. */
+export const MAX_MEDIA_BYTES = 150 * 1024 * 1024;
 
 /** The live parts of one identity's session; replaced whole on an identity change (L4). */
 interface Generation {
@@ -72,6 +74,10 @@ interface Generation {
   sending: Map<string, Promise<void>>;
   /** Client ids of queued messages whose send is in flight, so none is sent twice. */
   sentIds: Set<string>;
+  /** Files waiting in the outbox, by client id (kept out of the state: it holds plain data). */
+  files: Map<string, File>;
+  /** Media SIDs whose URL was asked for. */
+  mediaRequests: Set<string>;
 }
 
 const isFatal = (code: string) =>
@@ -229,18 +235,59 @@ export class ChatSession {
 
   /** Queues a message; it is sent now when connected, or when the connection comes back. */
   send(channelSid: string, body: string): void {
-    const generation = this.generation;
     const text = body.trim();
-    if (!generation || !text) return;
+    if (text) this.enqueue(channelSid, text, null);
+  }
+
+  /** Queues a file (image or any other) the same way; refuses what the service would refuse. */
+  sendFile(channelSid: string, file: File): void {
+    if (file.size > MAX_MEDIA_BYTES) {
+      const megabytes = Math.round(file.size / 1024 / 1024);
+      this.reportError(
+        { code: 'file-too-large', message: `"${file.name}" is ${megabytes} MB; files can be at most 150 MB.` },
+        false,
+      );
+      return;
+    }
+    this.enqueue(channelSid, null, file);
+  }
+
+  /** Asks once for the temporary URL of a loaded message's media. */
+  async loadMediaUrl(channelSid: string, index: number, mediaSid: string): Promise<void> {
+    const generation = this.generation;
+    if (!this.isReady(generation) || this.store.state.mediaUrls[mediaSid] || generation.mediaRequests.has(mediaSid))
+      return;
+    generation.mediaRequests.add(mediaSid);
+    try {
+      const url = await generation.client.getMediaUrl(channelSid, index);
+      if (this.isCurrent(generation))
+        this.store.update((state) => ({ mediaUrls: Object.freeze({ ...state.mediaUrls, [mediaSid]: url }) }));
+    } catch {
+      // The attachment stays shown without a preview; asking again later may work.
+      generation.mediaRequests.delete(mediaSid);
+    }
+  }
+
+  private enqueue(channelSid: string, body: string | null, file: File | null): void {
+    const generation = this.generation;
+    if (!generation) return;
     const clientId = randomId();
+    if (file) generation.files.set(clientId, file);
     const message: ChatMessage = Object.freeze({
       sid: `cid:${clientId}`,
       index: -1,
       author: generation.identity,
-      body: text,
+      body,
       dateCreated: this.now(),
       dateUpdated: null,
-      media: null,
+      media: file
+        ? Object.freeze({
+            sid: `cid:${clientId}`,
+            filename: file.name || null,
+            contentType: file.type || 'application/octet-stream',
+            size: file.size,
+          })
+        : null,
       clientId,
       pending: 'sending',
     });
@@ -364,6 +411,8 @@ export class ChatSession {
       consuming: new Map(),
       sending: new Map(),
       sentIds: new Set(),
+      files: new Map(),
+      mediaRequests: new Set(),
     };
     this.generation = generation;
     this.store.update(() => ({
@@ -527,6 +576,7 @@ export class ChatSession {
         this.store.update((state) => removeChannel(state, event.channelSid));
         break;
       case 'message-added':
+        if (event.message.clientId) generation.files.delete(event.message.clientId);
         this.store.update((state) => {
           const { channelSid, message } = event;
           const outbox = state.outbox[channelSid] ?? [];
@@ -690,7 +740,9 @@ export class ChatSession {
         if (!next) break;
         sentIds.add(next.clientId!);
         try {
-          await generation.client.sendMessage(channelSid, next.body ?? '', next.clientId!);
+          const file = generation.files.get(next.clientId!);
+          if (file) await generation.client.sendMedia(channelSid, file, file.name || null, next.clientId!);
+          else await generation.client.sendMessage(channelSid, next.body ?? '', next.clientId!);
           // It leaves the outbox when messageAdded echoes it (same clientId).
         } catch (error) {
           if (!this.isCurrent(generation)) break;

@@ -30,6 +30,8 @@ export interface ChatStrings {
   readonly you: string;
   readonly back: string;
   readonly attachment: string;
+  readonly attach: string;
+  readonly download: string;
   readonly unread: (count: number) => string;
   readonly typing: (names: readonly string[]) => string;
   readonly connection: Readonly<Record<string, string>>;
@@ -63,6 +65,8 @@ export const defaultStrings: ChatStrings = {
   you: 'You',
   back: 'Back to conversations',
   attachment: 'Attachment',
+  attach: 'Attach a file',
+  download: 'Download',
   unread: (count) => (count === 1 ? '1 unread message' : `${count} unread messages`),
   typing: (names) =>
     names.length === 0

@@ -89,6 +89,8 @@ export interface ChatState {
   readonly typing: Readonly<Record<string, readonly string[]>>;
   /** Messages written while offline or not yet confirmed, per channel SID. */
   readonly outbox: Readonly<Record<string, readonly ChatMessage[]>>;
+  /** Temporary download URLs of media in the loaded messages, by media SID. */
+  readonly mediaUrls: Readonly<Record<string, string>>;
   readonly unreadTotal: number;
 }
 
@@ -103,6 +105,7 @@ export const initialChatState: ChatState = Object.freeze({
   messages: Object.freeze({}),
   typing: Object.freeze({}),
   outbox: Object.freeze({}),
+  mediaUrls: Object.freeze({}),
   unreadTotal: 0,
 });
 

@@ -111,6 +111,21 @@ export class FakeClient implements ChatClientPort {
     return index;
   }
 
+  async sendMedia(channelSid: string, file: Blob, filename: string | null, clientId: string): Promise<number> {
+    this.calls.push(`sendMedia ${channelSid} ${filename} ${file.size}`);
+    if (this.failSend) throw this.failSend;
+    const list = this.history.get(channelSid) ?? [];
+    const index = list.length ? list[list.length - 1].index + 1 : 0;
+    const media = { sid: `ME${index}`, filename, contentType: file.type, size: file.size };
+    this.history.set(channelSid, [...list, message(index, { author: this.identity, body: null, media, clientId })]);
+    return index;
+  }
+
+  async getMediaUrl(channelSid: string, index: number): Promise<string> {
+    this.calls.push(`getMediaUrl ${channelSid} ${index}`);
+    return `https://media.example/${channelSid}/${index}`;
+  }
+
   async updateMessage(channelSid: string, index: number, body: string): Promise<void> {
     this.calls.push(`updateMessage ${channelSid} ${index} ${body}`);
   }

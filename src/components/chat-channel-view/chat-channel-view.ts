@@ -19,8 +19,8 @@ import { styles } from './chat-channel-view.styles.js';
 const EDGE = 32;
 
 const messageParts =
-  'message, own, author, time, body, link, attachment, status: message-status, edited, actions, edit-input';
-const composerParts = 'form: composer, input: composer-input, send-button';
+  'message, own, author, time, body, link, attachment, image, status: message-status, edited, actions, edit-input';
+const composerParts = 'form: composer, input: composer-input, send-button, attach-button';
 
 interface ScrollSnapshot {
   readonly height: number;
@@ -179,6 +179,7 @@ export class ChatChannelViewElement extends LitElement {
               exportparts=${messageParts}
               .message=${message}
               .channelSid=${sid}
+              .mediaUrl=${message.media ? (chatState.mediaUrls[message.media.sid] ?? null) : null}
               ?own=${message.index < 0 || (message.author !== null && message.author === chatState.identity)}
             ></chat-message>`,
         )}

@@ -5,7 +5,7 @@ import { consume } from '@lit/context';
 import { chatStringsContext } from '../../state/contexts.js';
 import { defaultStrings } from '../../state/strings.js';
 import type { ChatStrings } from '../../state/strings.js';
-import { ChatMessageSendEvent, ChatTypingEvent } from '../../events/request-events.js';
+import { ChatFileSendEvent, ChatMessageSendEvent, ChatTypingEvent } from '../../events/request-events.js';
 import { tokenStyles } from '../shared/tokens.styles.js';
 import { styles } from './chat-composer.styles.js';
 
@@ -18,12 +18,14 @@ const TYPING_INTERVAL_MS = 2000;
  * The field is uncontrolled on purpose: nothing Lit renders ever overwrites what the visitor
  * typed, and a draft is kept per channel while they switch between channels.
  *
+ * @fires chat-file-send - A file chosen with the attach button.
  * @fires chat-message-send - Enter or the Send button with a non-empty (trimmed) text.
  * @fires chat-typing - On input, at most once every two seconds.
  *
  * @csspart form - The row holding the field and the button.
  * @csspart input - The textarea.
  * @csspart send-button - The Send button.
+ * @csspart attach-button - The button that picks a file to send.
  *
  * @cssprop --chat-widget-composer-max-height - How tall the field grows before it scrolls.
  * @cssprop --chat-widget-accent - Send button colour.
@@ -73,6 +75,15 @@ export class ChatComposerElement extends LitElement {
 
   override render() {
     return html`<form part="form" @submit=${this.handleSubmit}>
+      <label part="attach-button" class="attach" title=${this.strings.attach} ?data-disabled=${this.disabled}>
+        <input type="file" aria-label=${this.strings.attach} ?disabled=${this.disabled} @change=${this.handleFile} />
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"
+          />
+        </svg>
+      </label>
       <textarea
         part="input"
         rows="1"
@@ -95,6 +106,14 @@ export class ChatComposerElement extends LitElement {
     this.lastTypingAt = 0;
     this.resize();
     this.textarea.focus();
+  }
+
+  private handleFile(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file || this.disabled || !this.channelSid) return;
+    this.dispatchEvent(new ChatFileSendEvent({ channelSid: this.channelSid, file }));
   }
 
   private resize(): void {

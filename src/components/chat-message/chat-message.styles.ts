@@ -142,4 +142,16 @@ export const styles = css`
     border-radius: calc(var(--_radius, 10px) / 2);
     resize: vertical;
   }
+
+  .image {
+    display: block;
+    max-width: 100%;
+    max-height: 240px;
+    margin-top: 0.3em;
+    border-radius: calc(var(--_radius, 10px) - 4px);
+  }
+
+  a.attachment {
+    color: inherit;
+  }
 `;

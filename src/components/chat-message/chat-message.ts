@@ -6,7 +6,12 @@ import { chatStringsContext } from '../../state/contexts.js';
 import { defaultStrings } from '../../state/strings.js';
 import type { ChatStrings } from '../../state/strings.js';
 import type { ChatMedia, ChatMessage } from '../../state/types.js';
-import { ChatMessageEditEvent, ChatMessageRemoveEvent, ChatMessageRetryEvent } from '../../events/request-events.js';
+import {
+  ChatMediaRequestEvent,
+  ChatMessageEditEvent,
+  ChatMessageRemoveEvent,
+  ChatMessageRetryEvent,
+} from '../../events/request-events.js';
 import { linkify } from '../shared/linkify.js';
 import { tokenStyles } from '../shared/tokens.styles.js';
 import { styles } from './chat-message.styles.js';
@@ -24,6 +29,7 @@ const EDIT_TOLERANCE_MS = 1000;
  * The text comes from other people and is hostile: it only ever reaches the DOM through Lit text
  * bindings, and only `http:`/`https:` URLs become links.
  *
+ * @fires chat-media-request - The message has media whose download URL is not known yet.
  * @fires chat-message-retry - The Retry button of a message that failed to send.
  * @fires chat-message-edit - An edit saved with Enter or the Save button.
  * @fires chat-message-remove - Delete, confirmed.
@@ -33,7 +39,8 @@ const EDIT_TOLERANCE_MS = 1000;
  * @csspart time - The time it was sent.
  * @csspart body - The text.
  * @csspart link - A link in the text.
- * @csspart attachment - The attachment chip.
+ * @csspart attachment - The attachment chip (a download link once its URL is known).
+ * @csspart image - The preview of an image attachment.
  * @csspart status - Sending / saving / deleting / not sent.
  * @csspart edited - The "edited" mark.
  * @csspart actions - The row of Edit / Delete / Retry buttons.
@@ -64,6 +71,11 @@ export class ChatMessageElement extends LitElement {
   /** The channel the message belongs to, carried in the events. */
   @property({ attribute: 'channel-sid' }) channelSid = '';
 
+  /** A temporary URL of the message's media, once the widget has it. */
+  @property({ attribute: false }) mediaUrl: string | null = null;
+
+  private requestedMedia: string | null = null;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     // An edit or delete can't continue once the message is pending, gone or no longer ours.
@@ -72,6 +84,14 @@ export class ChatMessageElement extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    const media = this.message?.media;
+    // Accepted by the service (index ≥ 0) and not asked for yet: ask the root for a URL, once.
+    if (media && !this.mediaUrl && this.message!.index >= 0 && this.requestedMedia !== media.sid) {
+      this.requestedMedia = media.sid;
+      this.dispatchEvent(
+        new ChatMediaRequestEvent({ channelSid: this.channelSid, index: this.message!.index, mediaSid: media.sid }),
+      );
+    }
     // Filled once, not bound: a message update arriving mid-edit must not overwrite the draft.
     if (changed.has('mode') && this.mode === 'edit' && this.editField) {
       const field = this.editField;
@@ -116,12 +136,28 @@ export class ChatMessageElement extends LitElement {
   }
 
   private renderMedia(media: ChatMedia) {
-    return html`<p part="attachment" class="attachment">
-      <span class="clip" aria-hidden="true">📎</span>
-      <span class="visually-hidden">${this.strings.attachment}:</span>
-      <span class="filename">${media.filename || this.strings.attachment}</span>
-      <span class="size">${formatSize(media.size)}</span>
-    </p>`;
+    const name = media.filename || this.strings.attachment;
+    const url = this.mediaUrl && /^https?:/i.test(this.mediaUrl) ? this.mediaUrl : null;
+    const chip = html`<span class="clip" aria-hidden="true">📎</span>
+      <span class="visually-hidden">${url ? this.strings.download : this.strings.attachment}:</span>
+      <span class="filename">${name}</span>
+      <span class="size">${formatSize(media.size)}</span>`;
+    // SVG is left to the download link: as an <img> it is safe, but its type is the sender's word.
+    const image = url && /^image\/(png|jpe?g|gif|webp|avif)$/i.test(media.contentType);
+    return html`${image ? html`<img part="image" class="image" src=${url} alt=${name} loading="lazy" />` : nothing}
+    ${
+      url
+        ? html`<a
+            part="attachment"
+            class="attachment"
+            href=${url}
+            download=${name}
+            target="_blank"
+            rel="noopener noreferrer"
+            >${chip}</a
+          >`
+        : html`<p part="attachment" class="attachment">${chip}</p>`
+    }`;
   }
 
   private renderEditor() {

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/components/chat-composer/chat-composer.js';
 import type { ChatComposerElement } from '../../../src/components/chat-composer/chat-composer.js';
-import type { ChatMessageSendEvent, ChatTypingEvent } from '../../../src/events/request-events.js';
+import type { ChatFileSendEvent, ChatMessageSendEvent, ChatTypingEvent } from '../../../src/events/request-events.js';
 import { collect } from './helpers.js';
 
 function field(el: ChatComposerElement): HTMLTextAreaElement {
@@ -25,6 +25,23 @@ async function shiftEnter(): Promise<void> {
 }
 
 describe('chat-composer', () => {
+  it('sends a chosen file with the attach button, and not when disabled', async () => {
+    const el = await composer();
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
+    expect(input.getAttribute('aria-label')).to.equal('Attach a file');
+    const sent = collect<ChatFileSendEvent>(el, 'chat-file-send');
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['hello'], 'note.txt', { type: 'text/plain' }));
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change'));
+    expect(sent.map((e) => [e.channelSid, e.file.name])).to.deep.equal([['CH1', 'note.txt']]);
+    expect(input.value).to.equal('');
+    el.disabled = true;
+    await el.updateComplete;
+    expect(input.disabled).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
   it('has a labelled field and a Send button', async () => {
     const el = await composer();
     expect(field(el).getAttribute('aria-label')).to.equal('Message');

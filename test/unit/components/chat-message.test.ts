@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/components/chat-message/chat-message.js';
 import type { ChatMessageElement } from '../../../src/components/chat-message/chat-message.js';
 import type {
+  ChatMediaRequestEvent,
   ChatMessageEditEvent,
   ChatMessageRemoveEvent,
   ChatMessageRetryEvent,
@@ -30,6 +31,50 @@ function buttons(el: ChatMessageElement): string[] {
 }
 
 describe('chat-message', () => {
+  describe('media', () => {
+    const png = { sid: 'ME1', filename: 'cat.png', contentType: 'image/png', size: 2048 };
+
+    it('asks for the URL of its media once, and not while still in the outbox', async () => {
+      const el = await fixture<ChatMessageElement>(html`<chat-message channel-sid="CH1"></chat-message>`);
+      const requests = collect<ChatMediaRequestEvent>(el, 'chat-media-request');
+      el.message = makeMessage(-1, { media: png, body: null });
+      await el.updateComplete;
+      expect(requests).to.have.length(0);
+      el.message = makeMessage(4, { media: png, body: null });
+      await el.updateComplete;
+      el.message = { ...el.message };
+      await el.updateComplete;
+      expect(requests.map((r) => [r.channelSid, r.index, r.mediaSid])).to.deep.equal([['CH1', 4, 'ME1']]);
+    });
+
+    it('shows an image preview and a download link once the URL is known', async () => {
+      const el = await show(makeMessage(4, { media: png, body: null }));
+      expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+      el.mediaUrl = 'https://media.example/ME1';
+      await el.updateComplete;
+      const img = part(el, 'image') as HTMLImageElement;
+      expect(img.getAttribute('src')).to.equal('https://media.example/ME1');
+      expect(img.alt).to.equal('cat.png');
+      const link = part(el, 'attachment') as HTMLAnchorElement;
+      expect(link.href).to.equal('https://media.example/ME1');
+      expect(link.rel).to.equal('noopener noreferrer');
+      await expect(el).to.be.accessible();
+    });
+
+    it('never previews SVG or other types, and never uses a non-http URL', async () => {
+      const svg = await show(makeMessage(5, { media: { ...png, contentType: 'image/svg+xml' }, body: null }));
+      svg.mediaUrl = 'https://media.example/ME1';
+      await svg.updateComplete;
+      expect(part(svg, 'image')).to.equal(null);
+      expect(part(svg, 'attachment')!.tagName).to.equal('A');
+      const js = await show(makeMessage(6, { media: png, body: null }));
+      js.mediaUrl = 'javascript:alert(1)';
+      await js.updateComplete;
+      expect(part(js, 'image')).to.equal(null);
+      expect(part(js, 'attachment')!.tagName).to.equal('P');
+    });
+  });
+
   it('shows author, time and text', async () => {
     const message = makeMessage(3, { author: 'bob', body: 'Hi there' });
     const el = await show(message);

@@ -489,6 +489,36 @@ describe('ChatSession', () => {
       await waitUntil(() => t.client.calls.filter((c) => c.startsWith('sendMessage')).length === 2);
     });
 
+    it('media: a file goes through the outbox as a media message; its URL is asked for once', async () => {
+      const t = await withHistory(1);
+      await t.session.openChannel('CH1');
+      const file = new File([new Uint8Array([137, 80, 78, 71])], 'cat.png', { type: 'image/png' });
+      t.session.sendFile('CH1', file);
+      expect(t.store.state.outbox.CH1[0].media).to.deep.equal({
+        sid: t.store.state.outbox.CH1[0].sid,
+        filename: 'cat.png',
+        contentType: 'image/png',
+        size: 4,
+      });
+      await waitUntil(() => t.client.calls.includes('sendMedia CH1 cat.png 4'));
+      const sent = t.client.history.get('CH1')!.at(-1)!;
+      t.client.emit({ type: 'message-added', channelSid: 'CH1', message: sent });
+      expect(t.store.state.outbox.CH1).to.equal(undefined);
+      await Promise.all([t.session.loadMediaUrl('CH1', 1, 'ME1'), t.session.loadMediaUrl('CH1', 1, 'ME1')]);
+      expect(t.store.state.mediaUrls).to.deep.equal({ ME1: 'https://media.example/CH1/1' });
+      expect(t.client.calls.filter((c) => c.startsWith('getMediaUrl'))).to.have.length(1);
+    });
+
+    it('media: a file over 150 MB is refused with a clear error, nothing is sent', async () => {
+      const t = await withHistory(0);
+      const big = new File([], 'movie.mp4');
+      Object.defineProperty(big, 'size', { value: 151 * 1024 * 1024 });
+      t.session.sendFile('CH1', big);
+      expect(t.store.state.error?.code).to.equal('file-too-large');
+      expect(t.store.state.error?.message).to.contain('movie.mp4').and.contain('150 MB');
+      expect(t.store.state.outbox.CH1).to.equal(undefined);
+    });
+
     it('typing events show other people only', async () => {
       const t = await withHistory(0);
       t.client.emit({ type: 'typing', channelSid: 'CH1', identity: 'bob', typing: true });
