@@ -343,6 +343,7 @@ export class ChatWidgetElement extends LitElement {
         <span class="spinner" aria-hidden="true"></span>${strings.connection.connecting}
       </div>`;
     }
+    if (phase === 'logged-out') return html`<p class="loading" role="status">${strings.loggedOut}</p>`;
     if (phase !== 'ready') return nothing;
     if (activeChannelSid) {
       return html`<chat-channel-view

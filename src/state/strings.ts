@@ -29,6 +29,7 @@ export interface ChatStrings {
   readonly retry: string;
   readonly you: string;
   readonly back: string;
+  readonly loggedOut: string;
   readonly attachment: string;
   readonly attach: string;
   readonly download: string;
@@ -64,6 +65,7 @@ export const defaultStrings: ChatStrings = {
   retry: 'Retry',
   you: 'You',
   back: 'Back to conversations',
+  loggedOut: 'You are signed out.',
   attachment: 'Attachment',
   attach: 'Attach a file',
   download: 'Download',

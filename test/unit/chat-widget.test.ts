@@ -100,6 +100,20 @@ describe('<chat-widget>', () => {
     expect(fakes.clients).to.have.length(1);
   });
 
+  it('L3: logout() shuts the client down, says so, and tells the host page', async () => {
+    const { widget, fakes } = createWidget({ mode: 'inline' });
+    mount(widget);
+    await oneEvent(widget, 'chat-ready');
+    const change = oneEvent(widget, 'chat-identity-change');
+    await widget.logout();
+    expect((await change).identity).to.equal(null);
+    await widget.updateComplete;
+    expect(fakes.clients[0].isShutDown).to.equal(true);
+    expect(widget.client).to.equal(null);
+    expect(widget.shadowRoot!.querySelector('[role="status"]')!.textContent).to.contain('You are signed out.');
+    await expect(widget).to.be.accessible();
+  });
+
   it('L2: page hidden/visible and pagehide/pageshow keep the client and fetch no token', async () => {
     const { widget, fakes, tokenRequests } = createWidget();
     mount(widget);
