@@ -173,8 +173,18 @@ export class ChatSession {
 
   /** The browser's own online/offline signal; the SDK reconnects by itself either way (L1). */
   setNetworkOnline(online: boolean): void {
+    const cameBack = online && !this.networkOnline;
     this.networkOnline = online;
     this.updateConnection();
+    // A start that failed for want of a network (token endpoint, SDK chunk) is tried again.
+    const code = this.store.state.error?.code;
+    if (
+      cameBack &&
+      this.store.state.phase === 'error' &&
+      (code === 'token-fetch-failed' || code === 'sdk-load-failed')
+    ) {
+      this.retry();
+    }
   }
 
   setPushToken(token: string | null, type: PushType): void {
@@ -421,6 +431,7 @@ export class ChatSession {
       connection: 'connecting',
       identity: config.identity,
     }));
+    this.updateConnection();
     // T4: the token and the SDK chunk are fetched side by side, neither waits for the other.
     const token = tokens.get();
     const factory = this.deps.loadClientFactory();

@@ -115,6 +115,29 @@ describe('ChatSession', () => {
       expect(t.notices).to.deep.include({ type: 'ready', identity: 'alice' });
     });
 
+    it('tries again by itself when the network comes back after a failed start', async () => {
+      const t = setup();
+      let offline = true;
+      const session = new ChatSession({
+        store: t.store,
+        loadClientFactory: () => Promise.resolve(t.fakes.factory as ChatClientFactory),
+        tokenStorage: null,
+        pushStorage: null,
+        notify: () => undefined,
+        fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+          offline ? Promise.reject(new TypeError('Failed to fetch')) : t.endpoint.fetch(input, init)) as typeof fetch,
+      });
+      session.setNetworkOnline(false);
+      session.configure(config({ tokenUrl: '/offline-token' }));
+      await waitUntil(() => t.store.state.phase === 'error');
+      expect(t.store.state.error?.code).to.equal('token-fetch-failed');
+      expect(t.store.state.connection).to.equal('offline');
+      offline = false;
+      session.setNetworkOnline(true);
+      await ready(t.store);
+      expect(t.fakes.clients).to.have.length(1);
+    });
+
     it('M1: a client the service denies is reported, not used', async () => {
       const t = setup({ onClient: (c) => queueMicrotask(() => c.deny()) });
       t.session.configure(config());
