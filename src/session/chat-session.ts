@@ -201,6 +201,10 @@ export class ChatSession {
     if (!this.isReady(generation) || channelSid === null || this.store.state.messages[channelSid]) return;
     this.store.update((state) => patchWindow(state, channelSid, { loading: true }));
     try {
+      // Opening a channel one is invited to accepts the invitation: only members read.
+      if (this.store.state.channels.find((c) => c.sid === channelSid)?.status === 'invited') {
+        await generation.client.joinChannel(channelSid);
+      }
       const page = await generation.client.fetchMessages(channelSid, { pageSize: MESSAGE_PAGE_SIZE });
       if (!this.isCurrent(generation)) return;
       this.store.update((state) =>

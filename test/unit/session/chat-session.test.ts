@@ -362,6 +362,19 @@ describe('ChatSession', () => {
       expect(client.calls).to.include.members(['findChannel general', 'joinChannel CHg', 'fetchMessages CHg latest']);
     });
 
+    it('opening a channel one is invited to joins it first', async () => {
+      const t = setup({
+        onClient: (c) => {
+          c.channels = [channel('CHi', { status: 'invited' })];
+          queueMicrotask(() => c.initialize());
+        },
+      });
+      t.session.configure(config());
+      await ready(t.store);
+      await t.session.openChannel('CHi');
+      expect(t.fakes.clients[0].calls.slice(-2)).to.deep.equal(['joinChannel CHi', 'fetchMessages CHi latest']);
+    });
+
     it('explains a channel that cannot be opened', async () => {
       const t = setup();
       t.session.configure(config({ channel: 'nope' }));
