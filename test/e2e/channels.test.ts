@@ -13,6 +13,7 @@ import {
   quietPeriod,
   requests,
   resetEmulator,
+  setVisibility,
   sdk,
   seed,
   typeAndSend,
@@ -30,13 +31,6 @@ function scrollHistoryToTop(page: Page): void {
   const [log] = deepQueryAll<HTMLElement>(page.widget, '[part="log"]');
   log.scrollTop = 0;
   log.dispatchEvent(new page.win.Event('scroll'));
-}
-
-function setVisibility(page: Page, state: 'hidden' | 'visible'): void {
-  const doc = page.win.document;
-  Object.defineProperty(doc, 'visibilityState', { configurable: true, get: () => state });
-  Object.defineProperty(doc, 'hidden', { configurable: true, get: () => state === 'hidden' });
-  doc.dispatchEvent(new page.win.Event('visibilitychange'));
 }
 
 describe('channels and messages (J1-J5)', function () {

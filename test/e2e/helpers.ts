@@ -209,6 +209,14 @@ export async function openPair(prefix: string) {
   return { alice, bob, channel, a, b };
 }
 
+/** Makes the page look hidden or visible to the widget, as a tab switch does. */
+export function setVisibility(page: Page, state: 'hidden' | 'visible'): void {
+  const doc = page.win.document;
+  Object.defineProperty(doc, 'visibilityState', { configurable: true, get: () => state });
+  Object.defineProperty(doc, 'hidden', { configurable: true, get: () => state === 'hidden' });
+  doc.dispatchEvent(new page.win.Event('visibilitychange'));
+}
+
 export function closePages(): void {
   for (const iframe of frames) iframe.remove();
   frames.clear();

@@ -15,6 +15,7 @@ import {
   openPair,
   quietPeriod,
   resetEmulator,
+  setVisibility,
   seed,
   tokenRequests,
   typeAndSend,
@@ -30,14 +31,6 @@ const connectionIds = async (identity: string) =>
 /** What a host page would see as noise: console errors, uncaught errors, unhandled rejections. */
 const problems = (page: Page) =>
   page.win.e2eConsole.filter((line) => ['error', 'uncaught', 'unhandledrejection'].includes(line.level));
-
-/** Makes the page look hidden or visible to the widget, as a tab switch does. */
-function setVisibility(page: Page, state: 'hidden' | 'visible'): void {
-  const doc = page.win.document;
-  Object.defineProperty(doc, 'visibilityState', { configurable: true, get: () => state });
-  Object.defineProperty(doc, 'hidden', { configurable: true, get: () => state === 'hidden' });
-  doc.dispatchEvent(new page.win.Event('visibilitychange'));
-}
 
 describe('lifecycle (L1-L4, P4, M4)', function () {
   this.timeout(90_000);
