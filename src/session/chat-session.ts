@@ -57,8 +57,8 @@ export const MAX_MEDIA_BYTES = 150 * 1024 * 1024;
 
 /** The live parts of one identity's session; replaced whole on an identity change (L4). */
 interface Generation {
-  readonly id: number;
-  readonly config: SessionConfig;
+  /** Replaced in place when only the channel to open changes. */
+  config: SessionConfig;
   readonly tokens: TokenSource;
   client: ChatClientPort | null;
   /** The token the client currently holds. */
@@ -99,7 +99,6 @@ export class ChatSession {
   private readonly deps: SessionDeps;
   private readonly push: PushRegistrar;
   private generation: Generation | null = null;
-  private nextId = 0;
   /** Teardown of the previous clients; the next client is created only after it (L4). */
   private teardown: Promise<void> = Promise.resolve();
   private pushRequest: { token: string; type: PushType } | null = null;
@@ -134,10 +133,10 @@ export class ChatSession {
       current.config.fetchToken === config.fetchToken &&
       current.config.credentials === config.credentials
     ) {
-      if (config.channel && config.channel !== current.config.channel && current.client) {
-        (current as { config: SessionConfig }).config = config;
-        void this.openConfiguredChannel(current);
-      }
+      // Same client; a new channel to open is opened now, or once the client is ready.
+      const channelChanged = config.channel !== current.config.channel;
+      current.config = config;
+      if (channelChanged && this.isReady(current)) void this.openConfiguredChannel(current);
       return;
     }
     const previousIdentity = current?.identity ?? current?.config.identity ?? null;
@@ -410,7 +409,6 @@ export class ChatSession {
       warn: this.deps.warn,
     });
     const generation: Generation = {
-      id: ++this.nextId,
       config,
       tokens,
       client: null,
@@ -555,9 +553,8 @@ export class ChatSession {
       connection: error.code === 'denied' ? 'denied' : this.store.state.connection,
     }));
     this.deps.notify({ type: 'error', error });
-    if (error.code !== 'denied' && !isFatal(error.code)) return;
     // A refused token must not be offered again from the cache.
-    generation.tokens.clear();
+    if (isFatal(error.code)) generation.tokens.clear();
   }
 
   private reportError(error: ChatErrorInfo, fatal: boolean): void {

@@ -375,6 +375,19 @@ describe('ChatSession', () => {
       expect(t.fakes.clients[0].calls.slice(-2)).to.deep.equal(['joinChannel CHi', 'fetchMessages CHi latest']);
     });
 
+    it('a channel chosen while the client is still connecting is opened once it is ready', async () => {
+      let client!: FakeClient;
+      const t = setup({ onClient: (c) => (client = c) });
+      t.session.configure(config({ channel: 'first' }));
+      await waitUntil(() => client);
+      client.channels = [channel('CH1', { uniqueName: 'first' }), channel('CH2', { uniqueName: 'second' })];
+      t.session.configure(config({ channel: 'second' }));
+      client.initialize();
+      await waitUntil(() => t.store.state.activeChannelSid === 'CH2');
+      expect(t.fakes.clients).to.have.length(1);
+      expect(client.calls.filter((c) => c.startsWith('findChannel'))).to.deep.equal(['findChannel second']);
+    });
+
     it('explains a channel that cannot be opened', async () => {
       const t = setup();
       t.session.configure(config({ channel: 'nope' }));
