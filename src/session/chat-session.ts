@@ -3,6 +3,7 @@ import type { ChatClientEvent, ChatClientFactory, ChatClientPort, PushType } fro
 import type { ChatStore } from '../state/chat-store.js';
 import {
   mapMessage,
+  markOutbox,
   mergeMessages,
   patchChannel,
   patchWindow,
@@ -311,15 +312,7 @@ export class ChatSession {
   retrySend(channelSid: string, clientId: string): void {
     const generation = this.generation;
     if (!generation) return;
-    this.store.update((state) =>
-      setOutbox(
-        state,
-        channelSid,
-        (state.outbox[channelSid] ?? []).map((m) =>
-          m.clientId === clientId ? Object.freeze({ ...m, pending: 'sending' as const }) : m,
-        ),
-      ),
-    );
+    this.store.update((state) => markOutbox(state, channelSid, clientId, 'sending'));
     this.flushOutbox(generation, channelSid);
   }
 
@@ -480,7 +473,7 @@ export class ChatSession {
       this.updateConnection();
       this.deps.notify({ type: 'ready', identity: token.identity });
       void this.registerPush(generation);
-      for (const channelSid of Object.keys(this.store.state.outbox)) this.flushOutbox(generation, channelSid);
+      this.flushAllOutboxes(generation);
       const chosen = this.store.state.activeChannelSid;
       if (chosen && chosen !== generation.config.channel) await this.openChannel(chosen);
       await this.openConfiguredChannel(generation);
@@ -763,15 +756,7 @@ export class ChatSession {
             sentIds.delete(next.clientId!);
             break;
           }
-          this.store.update((state) =>
-            setOutbox(
-              state,
-              channelSid,
-              (state.outbox[channelSid] ?? []).map((m) =>
-                m.clientId === next.clientId ? Object.freeze({ ...m, pending: 'failed' as const }) : m,
-              ),
-            ),
-          );
+          this.store.update((state) => markOutbox(state, channelSid, next.clientId!, 'failed'));
           this.deps.notify({
             type: 'error',
             error: { code: 'send-failed', message: `The message could not be sent: ${messageOf(error)}` },
@@ -790,9 +775,12 @@ export class ChatSession {
     // Wait for the replay of missed events first: a message that did reach the service before
     // the drop is echoed by it and leaves the outbox instead of being sent twice.
     setTimeout(() => {
-      if (!this.isCurrent(generation)) return;
-      for (const channelSid of Object.keys(this.store.state.outbox)) this.flushOutbox(generation, channelSid);
+      if (this.isCurrent(generation)) this.flushAllOutboxes(generation);
     }, this.deps.outboxSettleMs ?? 1000);
+  }
+
+  private flushAllOutboxes(generation: Generation): void {
+    for (const channelSid of Object.keys(this.store.state.outbox)) this.flushOutbox(generation, channelSid);
   }
 
   private now(): number {

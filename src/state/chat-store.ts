@@ -1,5 +1,5 @@
 import { initialChatState, unreadCount } from './types.js';
-import type { ChannelMessages, ChatChannel, ChatMessage, ChatState } from './types.js';
+import type { ChannelMessages, ChatChannel, ChatMessage, ChatState, MessagePending } from './types.js';
 
 /**
  * Holds the current snapshot and tells subscribers about every new one. It has no DOM and knows
@@ -119,6 +119,19 @@ export function mapMessage(
 export function setOutbox(state: ChatState, channelSid: string, items: readonly ChatMessage[]): Partial<ChatState> {
   const { [channelSid]: _old, ...rest } = state.outbox;
   return { outbox: Object.freeze(items.length ? { ...rest, [channelSid]: Object.freeze([...items]) } : rest) };
+}
+
+/** Sets the pending state of one queued message, found by its client id. */
+export function markOutbox(
+  state: ChatState,
+  channelSid: string,
+  clientId: string,
+  pending: MessagePending,
+): Partial<ChatState> {
+  const items = (state.outbox[channelSid] ?? []).map((m) =>
+    m.clientId === clientId ? Object.freeze({ ...m, pending }) : m,
+  );
+  return setOutbox(state, channelSid, items);
 }
 
 export function setTyping(state: ChatState, channelSid: string, identity: string, typing: boolean): Partial<ChatState> {
