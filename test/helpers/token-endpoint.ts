@@ -9,13 +9,14 @@ export function tokenEndpoint({
 } = {}) {
   const requests: string[] = [];
   let serial = 0;
+  // Issue times count up from a fixed start: tokens differ exactly when serial differs, whatever the clock.
+  const start = Math.floor(Date.now() / 1000) - 60;
   const fetch = (async (input: RequestInfo | URL) => {
     const url = new URL(String(input));
     requests.push(url.pathname + url.search);
     const identity = identityFor(url.searchParams.get('identity'));
     if (serial === 0 || repeatFirst-- <= 0) serial++;
-    // A different iat each time gives a different token, so refreshes are visible.
-    const token = makeToken({ identity, ttl, issuedAt: Math.floor(Date.now() / 1000) - serial });
+    const token = makeToken({ identity, ttl, issuedAt: start + serial });
     return new Response(JSON.stringify({ identity, token }), { headers: { 'content-type': 'application/json' } });
   }) as typeof globalThis.fetch;
   return { fetch, requests };
