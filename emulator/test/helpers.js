@@ -33,9 +33,27 @@ export async function setup(opts = {}) {
     if (!res.ok) throw new Error(`admin ${method} ${path} → ${res.status} ${text}`);
     return text ? JSON.parse(text) : null;
   };
+  /**
+   * Lets a connected client finish what it started by itself: fetching its channels after
+   * `initialized`, re-reading Sync objects after a reconnect. The SDK rejects requests in flight
+   * at shutdown, and some of its own are awaited by no one: an unhandled rejection.
+   */
+  const settle = async (c, quietMs = 150) => {
+    if (c.connectionState !== 'connected') return;
+    await c.getSubscribedChannels().catch(() => {});
+    const identity = encodeURIComponent(c.user?.identity ?? '');
+    for (let i = 0; i < 40; i++) {
+      const mine = await admin('GET', `/admin/requests?identity=${identity}`);
+      const last = mine.length ? Date.parse(mine[mine.length - 1].time) : 0;
+      const idle = Date.now() - last;
+      if (idle >= quietMs) return;
+      await new Promise((r) => setTimeout(r, quietMs - idle));
+    }
+  };
   return {
     emu,
     admin,
+    settle,
     /**
      * Creates a client (the constructor, so no event is missed) and waits for `stateChanged`;
      * rejects when it is `failed`.
@@ -53,19 +71,19 @@ export async function setup(opts = {}) {
       return c;
     },
     /**
-     * Shuts a client down and forgets it. An initialized client first finishes fetching its
-     * channels: twilio-chat 6 starts that after `initialized`, and a shutdown in the middle of it
-     * ends in an unhandled rejection inside the SDK ("Connection is not initialized").
+     * Shuts a client down and forgets it, once it has settled (see `settle`): twilio-chat 6 fetches
+     * its channels after `initialized`, and a shutdown in the middle of that ends in an unhandled
+     * rejection inside the SDK ("Connection is not initialized").
      */
     async shutdown(c) {
       clients.delete(c);
-      if (c.connectionState === 'connected') await c.getSubscribedChannels().catch(() => {});
+      await settle(c);
       await c.shutdown();
     },
     async stop() {
       await Promise.all(
         [...clients].map(async (c) => {
-          if (c.connectionState === 'connected') await c.getSubscribedChannels().catch(() => {});
+          await settle(c);
           await c.shutdown().catch(() => {});
         }),
       );

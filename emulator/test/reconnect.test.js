@@ -26,6 +26,7 @@ async function pair(t, name) {
 async function whileDropped(t, bob, holdMs, whileAway) {
   const states = collect(bob, 'connectionStateChanged');
   const reconnected = once(bob, 'connectionStateChanged', (s) => s === 'connected', 20000);
+  await t.settle(bob);
   const res = await t.admin('POST', `/admin/drop?identity=bob&holdMs=${holdMs}`);
   assert.equal(res.dropped, 1);
   await until(async () => !(await t.admin('GET', '/admin/connections')).bob, 5000, 'bob disconnected');
