@@ -33,11 +33,21 @@ export function handleAdmin(emu, method, url, raw, host) {
       return { status: 200, body: counts };
     }
     case 'POST /admin/drop': {
-      const victims = [...emu.connections].filter(matches);
-      for (const c of victims) c.ws.terminate(); // destroys the TCP socket, no close frame
       // holdMs keeps the network "down" a while longer: init replies for these identities wait
       const holdMs = Number(q.get('holdMs')) || 0;
-      if (holdMs > 0) for (const c of victims) if (c.identity) emu.holds.set(c.identity, Date.now() + holdMs);
+      if (q.has('onRequest')) {
+        // Armed, not immediate: the drop happens when the next matching upstream request arrives,
+        // which is then lost (a request in flight when the network went down).
+        const on = q.get('onRequest') ?? '';
+        const service = ['chat', 'sync', 'ers'].includes(on) ? on : null;
+        const path = service || on === '' || on === 'any' ? null : on;
+        if (path !== null && !path.startsWith('/'))
+          return { status: 400, body: { message: 'onRequest is chat, sync, ers, any or a path starting with /' } };
+        emu.armedDrops.push({ identity: q.get('identity'), service, path, holdMs });
+        return { status: 200, body: { armed: emu.armedDrops.length, holdMs } };
+      }
+      const victims = [...emu.connections].filter(matches);
+      for (const c of victims) emu.dropConnection(c, holdMs); // destroys the TCP socket, no close frame
       emu.log(`[admin] dropped ${victims.length} connection(s)${q.has('identity') ? ` of ${q.get('identity')}` : ''}`);
       return { status: 200, body: { dropped: victims.length, holdMs } };
     }
@@ -76,6 +86,7 @@ export function handleAdmin(emu, method, url, raw, host) {
       emu.resetState();
       emu.delayMs = 0;
       emu.clockOffsetMs = 0;
+      emu.armedDrops = [];
       return { status: 200, body: { reset: true, epoch: emu.epoch } };
     case 'POST /admin/seed': {
       let spec;

@@ -87,6 +87,35 @@ export class Emulator {
     /** @type {Set<string>} */ this.continuationTokens = new Set();
     /** @type {Map<string, number>} identity → time until which its init replies are held (admin drop holdMs) */
     this.holds = new Map();
+    /**
+     * Drops armed by `POST /admin/drop?onRequest=…`: the next upstream request that matches is lost
+     * with its connection, the way a request in flight is lost when the network goes down.
+     * @type {Array<{identity: string | null, service: string | null, path: string | null, holdMs: number}>}
+     */
+    this.armedDrops = [];
+  }
+
+  /**
+   * Drops `conn` (no close frame) and keeps its identity offline for `holdMs`.
+   * @param {import('./gateway.js').Connection} conn @param {number} holdMs
+   */
+  dropConnection(conn, holdMs) {
+    conn.ws.terminate();
+    if (holdMs > 0 && conn.identity) this.holds.set(conn.identity, Date.now() + holdMs);
+  }
+
+  /**
+   * Takes the first armed drop that matches a request, if any.
+   * @param {{identity: string | null, service: string, path: string}} r
+   */
+  takeArmedDrop(r) {
+    const i = this.armedDrops.findIndex(
+      (d) =>
+        (d.identity === null || d.identity === r.identity) &&
+        (d.service === null || d.service === r.service) &&
+        (d.path === null || r.path.startsWith(d.path)),
+    );
+    return i < 0 ? null : this.armedDrops.splice(i, 1)[0];
   }
 
   /** @param {string} host Host header as the client sent it */

@@ -276,6 +276,13 @@ export class Connection {
       params,
       service,
     });
+    const armed = this.emu.takeArmedDrop(entry);
+    if (armed) {
+      entry.status = 'dropped';
+      this.emu.log(`[admin] dropped ${this.identity} on ${method} ${entry.path}`);
+      this.emu.dropConnection(this, armed.holdMs);
+      return;
+    }
     const mutationId = method !== 'GET' ? headerValue(hr.headers, 'x-twilio-mutation-id') : undefined;
     const memoKey = mutationId ? `${this.identity}\n${mutationId}` : undefined;
     const memo = memoKey ? this.emu.mutations.get(memoKey) : undefined;

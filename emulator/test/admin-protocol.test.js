@@ -274,6 +274,37 @@ test('admin: delay holds notifications back, drop without identity drops everyon
   await t.shutdown(bob);
 });
 
+test('admin: an armed drop loses the next matching request with its connection', async () => {
+  await t.admin('POST', '/admin/reset');
+  const bad = await fetch(`${t.emu.url}/admin/drop?onRequest=v3`, { method: 'POST' });
+  assert.equal(bad.status, 400);
+  const alice = await t.client('alice');
+  const ch = await alice.createChannel({ uniqueName: 'armed' });
+  await ch.join();
+  await t.settle(alice);
+  // Armed for someone else, or disarmed by a reset: nothing happens to alice.
+  await t.admin('POST', '/admin/drop?identity=bob&onRequest=any');
+  assert.deepEqual(await t.admin('POST', '/admin/drop?identity=alice&onRequest=/v3/Lists/'), { armed: 2, holdMs: 0 });
+  const seq = (await t.admin('DELETE', '/admin/requests')).seq;
+  const away = once(alice, 'connectionStateChanged', (s) => s === 'connecting');
+  await assert.rejects(ch.getMessages(), /disconnected/);
+  await away;
+  await once(alice, 'connectionStateChanged', (s) => s === 'connected', 10000);
+  const mine = await t.admin('GET', `/admin/requests?since=${seq}&identity=alice`);
+  assert.equal(mine.filter((r) => r.status === 'dropped').length, 1);
+  assert.match(mine.find((r) => r.status === 'dropped').path, /^\/v3\/Lists\/ES\w+\/Items$/);
+  // Used up: the same request now goes through.
+  assert.deepEqual((await ch.getMessages()).items, []);
+  await t.shutdown(alice);
+  // A reset disarms bob's drop: he connects, fetches his channels and stays.
+  await t.admin('POST', '/admin/reset');
+  const bob = await t.client('bob');
+  await t.settle(bob);
+  assert.equal((await t.admin('GET', '/admin/connections')).bob, 1);
+  assert.equal((await t.admin('GET', '/admin/requests?identity=bob')).filter((r) => r.status === 'dropped').length, 0);
+  await t.shutdown(bob);
+});
+
 test('admin: token endpoint mints tokens the emulator accepts', async () => {
   const r = await t.admin('GET', '/admin/token?identity=zed&ttl=600');
   assert.equal(r.identity, 'zed');
