@@ -8,12 +8,14 @@ import { Client } from 'twilio-chat';
 import type { Channel, Message } from 'twilio-chat';
 import type { ChatChannel, ChatMessage } from '../state/types.js';
 import { ChatServiceError } from './port.js';
+import { isSdkTransportNoise, quietSdkTransportNoise } from './sdk-noise.js';
 import type { ChatClientEvent, ChatClientPort, ClientConnectionState, MessagePage, PushType } from './port.js';
 
 /** The widget marks its own messages so it can match echoes and retries ("none lost, none twice"). */
 type ChannelPage = Awaited<ReturnType<Client['getSubscribedChannels']>>;
 
 const CLIENT_ID_ATTRIBUTE = 'chatWidgetClientId';
+const NOISE_GUARD_LINGER_MS = 2000;
 
 function toTime(value: unknown): number | null {
   if (value instanceof Date) return value.getTime();
@@ -89,6 +91,8 @@ class TwilioChatClient implements ChatClientPort {
   private isShutDown = false;
   private settled = false;
   private channelsLoading: Promise<readonly ChatChannel[]> | null = null;
+  private relisting = false;
+  private readonly releaseNoiseGuard = quietSdkTransportNoise();
 
   constructor(token: string, options: Readonly<Record<string, unknown>>) {
     // The constructor starts connecting at once; every listener is attached before the first
@@ -149,15 +153,49 @@ class TwilioChatClient implements ChatClientPort {
   private async pageSubscribedChannels(): Promise<readonly ChatChannel[]> {
     await this.readyPromise;
     const result: ChatChannel[] = [];
-    let page: ChannelPage | null = await this.sdkClient.getSubscribedChannels();
-    while (page) {
-      for (const channel of page.items) {
-        this.channels.set(channel.sid, channel);
-        result.push(toChatChannel(channel));
+    try {
+      let page: ChannelPage | null = await this.sdkClient.getSubscribedChannels();
+      while (page) {
+        for (const channel of page.items) {
+          this.channels.set(channel.sid, channel);
+          result.push(toChatChannel(channel));
+        }
+        page = page.hasNextPage ? await page.nextPage() : null;
       }
-      page = page.hasNextPage ? await page.nextPage() : null;
+    } catch (error) {
+      // SDK quirk: a drop while the SDK fetches the channel list leaves that list rejected for
+      // good on this client; only a fresh client gets it (the session starts one).
+      if (isSdkTransportNoise(error))
+        throw new ChatServiceError('connection-lost', 'The connection dropped while loading your conversations.');
+      throw error;
     }
     return result;
+  }
+
+  /**
+   * SDK quirk: a drop while the SDK fetches a channel it was just added to (a background request)
+   * loses that channelJoined for good; listing the subscribed channels again brings it. Done after
+   * each reconnect, once the first listing is done; only channels not known yet are announced.
+   */
+  private async relistChannels(): Promise<void> {
+    if (this.relisting || !this.channelsLoading) return;
+    this.relisting = true;
+    try {
+      await this.channelsLoading;
+      let page: ChannelPage | null = await this.sdkClient.getSubscribedChannels();
+      while (page && !this.isShutDown) {
+        for (const channel of page.items) {
+          if (this.channels.has(channel.sid)) continue;
+          this.channels.set(channel.sid, channel);
+          this.emit({ type: 'channel', channel: toChatChannel(channel) });
+        }
+        page = page.hasNextPage ? await page.nextPage() : null;
+      }
+    } catch {
+      // The next reconnect tries again; the first listing reports its own failure.
+    } finally {
+      this.relisting = false;
+    }
   }
 
   async findChannel(sidOrUniqueName: string): Promise<ChatChannel> {
@@ -265,6 +303,15 @@ class TwilioChatClient implements ChatClientPort {
   async shutdown(): Promise<void> {
     if (this.isShutDown) return;
     this.isShutDown = true;
+    try {
+      await this.shutdownSdk();
+    } finally {
+      // Requests cut off by the shutdown reject a moment later.
+      setTimeout(this.releaseNoiseGuard, NOISE_GUARD_LINGER_MS);
+    }
+  }
+
+  private async shutdownSdk(): Promise<void> {
     this.listeners.clear();
     this.channels.clear();
     this.messages.clear();
@@ -309,9 +356,12 @@ class TwilioChatClient implements ChatClientPort {
   }
 
   private listen(client: Client): void {
-    client.on('connectionStateChanged', (state: string) =>
-      this.emit({ type: 'connection', state: state as ClientConnectionState }),
-    );
+    let wasConnected = false;
+    client.on('connectionStateChanged', (state: string) => {
+      this.emit({ type: 'connection', state: state as ClientConnectionState });
+      if (state === 'connected' && wasConnected && this.settled) void this.relistChannels();
+      if (state === 'connected') wasConnected = true;
+    });
     client.on('tokenAboutToExpire', () => this.emit({ type: 'token-about-to-expire' }));
     client.on('tokenExpired', () => this.emit({ type: 'token-expired' }));
     const upsert = (channel: Channel): void => {

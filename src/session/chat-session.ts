@@ -46,7 +46,7 @@ export interface SessionDeps {
   readonly fetch?: typeof fetch;
   readonly now?: () => number;
   readonly warn?: (message: string) => void;
-  /** Backoff for token refresh retries, ms for attempt n (from 0). */
+  /** Backoff for token refresh retries and client restarts, ms for attempt n (from 0). */
   readonly retryDelay?: (attempt: number) => number;
   /** How long to wait for a replay after reconnecting before resending the outbox. */
   readonly outboxSettleMs?: number;
@@ -79,7 +79,17 @@ interface Generation {
   files: Map<string, File>;
   /** Media SIDs whose URL was asked for. */
   mediaRequests: Set<string>;
+  /** How many fresh clients were started in a row after restartable failures. */
+  readonly restarts: number;
 }
+
+/**
+ * Start failures that a fresh client may get past: the SDK gave up on its first connection or lost
+ * the channel list to a drop (a client in that state stays broken; the SDK does not recover it).
+ */
+const RESTARTABLE = new Set(['failed', 'connection-error', 'connection-lost']);
+/** Fresh clients tried after such a failure (1, 2, 4 and 8 s apart) before the error is shown. */
+export const MAX_AUTO_RESTARTS = 4;
 
 const isFatal = (code: string) =>
   [
@@ -390,7 +400,7 @@ export class ChatSession {
 
   // --- lifecycle -------------------------------------------------------------------------
 
-  private begin(config: SessionConfig): void {
+  private begin(config: SessionConfig, restarts = 0): void {
     const tokens = new TokenSource({
       url: config.tokenUrl,
       identity: config.identity,
@@ -418,6 +428,7 @@ export class ChatSession {
       sentIds: new Set(),
       files: new Map(),
       mediaRequests: new Set(),
+      restarts,
     };
     this.generation = generation;
     this.store.update(() => ({
@@ -478,8 +489,27 @@ export class ChatSession {
       if (chosen && chosen !== generation.config.channel) await this.openChannel(chosen);
       await this.openConfiguredChannel(generation);
     } catch (error) {
-      if (this.isCurrent(generation)) this.fail(generation, toErrorInfo(error, 'connect-failed'));
+      if (!this.isCurrent(generation)) return;
+      const info = toErrorInfo(error, 'connect-failed');
+      if (RESTARTABLE.has(info.code) && generation.restarts < MAX_AUTO_RESTARTS) this.restartLater(generation);
+      else this.fail(generation, info);
     }
+  }
+
+  /**
+   * Replaces a client that failed to start (see RESTARTABLE) with a fresh one after a backoff,
+   * keeping the token: the only case where a client is recreated without an identity change (L1).
+   */
+  private restartLater(generation: Generation): void {
+    this.store.update(() => ({ phase: 'connecting', error: null }));
+    generation.retryTimer = setTimeout(
+      () => {
+        if (!this.isCurrent(generation)) return;
+        this.end({ clearToken: false });
+        this.begin(generation.config, generation.restarts + 1);
+      },
+      (this.deps.retryDelay ?? defaultRetryDelay)(generation.restarts),
+    );
   }
 
   private async openConfiguredChannel(generation: Generation): Promise<void> {

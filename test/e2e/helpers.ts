@@ -46,7 +46,7 @@ export interface UpstreamRequest {
   readonly path: string;
   readonly params: Record<string, string>;
   readonly service: 'chat' | 'sync' | 'ers' | 'other';
-  readonly status?: number;
+  readonly status?: number | 'dropped';
 }
 
 export interface ConnectionDetail {
@@ -78,6 +78,10 @@ export interface SdkChannel {
 }
 export interface SdkClient {
   readonly connectionState: string;
+  createChannel(options: {
+    uniqueName?: string;
+    friendlyName?: string;
+  }): Promise<SdkChannel & { join(): Promise<unknown>; add(identity: string): Promise<unknown> }>;
   getChannelBySid(sid: string): Promise<SdkChannel>;
   getChannelByUniqueName(name: string): Promise<SdkChannel>;
 }

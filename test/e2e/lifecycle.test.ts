@@ -9,6 +9,9 @@ import {
   deepText,
   events,
   channelRows,
+  lastSeq,
+  requests,
+  sdk,
   messageBodies,
   counts,
   openPage,
@@ -94,6 +97,54 @@ describe('lifecycle (L1-L4, P4, M4)', function () {
     await typeAndSend(a, 'back online');
     await waitUntil(() => messageBodies(b).includes('back online'), 'bob gets the next message', { timeout: 10_000 });
   });
+
+  it('L1: a drop while the SDK fetches in the background leaves the host page no error, and loses nothing', async () => {
+    const { alice, a, b } = await openPair('l1-bg');
+    const client = a.widget.client;
+    // The network goes down exactly when alice's SDK fetches a channel she was just added to: a
+    // request the SDK starts by itself and awaits nowhere.
+    const since = await lastSeq();
+    await admin('POST', `/admin/drop?identity=${alice}&onRequest=/v3/Documents/&holdMs=500`);
+    const room = await sdk(b).createChannel({ uniqueName: uid('l1-bg-room'), friendlyName: 'Added during a drop' });
+    await room.join();
+    await room.add(alice);
+
+    const listed = () => a.widget.state.channels.filter((c) => c.sid === room.sid);
+    await waitUntil(() => listed().length > 0, 'alice has the new channel', { timeout: 30_000 });
+    await waitUntil(() => a.widget.state.connection === 'connected', 'alice reconnected', { timeout: 30_000 });
+    const lost = (await requests({ identity: alice, since })).filter((r) => r.status === 'dropped');
+    expect(lost.map((r) => r.path)).to.deep.equal([`/v3/Documents/${room.sid}.channel`]);
+    expect(a.widget.client === client, 'the same client object').to.equal(true);
+    await quietPeriod(500);
+    expect(problems(a)).to.deep.equal([]);
+    expect(listed()).to.have.length(1);
+    expect(listed()[0].friendlyName).to.equal('Added during a drop');
+  });
+
+  for (const [moment, onRequest] of [
+    ['while the SDK initializes (it gives up: failed)', '/v3/Maps/'],
+    ['while the SDK lists the channels (that list stays broken)', '/Client/v1/Services/'],
+  ] as const) {
+    it(`L1: a drop ${moment} is overcome by one fresh client, same token, no error`, async () => {
+      const alice = uid('alice');
+      const [room] = await seed([{ uniqueName: uid('l1-start'), members: [alice] }]);
+      const since = await lastSeq();
+      await admin('POST', `/admin/drop?identity=${alice}&onRequest=${onRequest}`);
+      const page = await openPage({ identity: alice });
+      await waitReady(page, 40_000);
+      await waitUntil(() => page.widget.state.channels.some((c) => c.sid === room.sid), 'her channel is listed');
+
+      const lost = (await requests({ identity: alice, since })).filter((r) => r.status === 'dropped');
+      expect(lost, 'one request was lost').to.have.length(1);
+      expect(lost[0].path.startsWith(onRequest)).to.equal(true);
+      expect((await tokenRequests())[alice], 'the cached token was used again').to.equal(1);
+      expect((await connections())[alice], 'one live connection').to.equal(1);
+      expect(events(page, 'chat-error')).to.deep.equal([]);
+      expect(page.widget.state.error).to.equal(null);
+      await quietPeriod(500);
+      expect(problems(page)).to.deep.equal([]);
+    });
+  }
 
   it('L2: hidden/visible and pagehide/pageshow keep the same client, token and connection', async () => {
     const { alice, a, b } = await openPair('l2');

@@ -58,6 +58,11 @@ export class FakeClient implements ChatClientPort {
     );
   }
 
+  /** The SDK gives up on its first connection (its state becomes `failed`). */
+  failToStart(code = 'failed'): void {
+    this.readiness.reject(new ChatServiceError(code, 'The chat service could not be reached.'));
+  }
+
   emit(event: ChatClientEvent): void {
     for (const listener of [...this.listeners]) listener(event);
   }

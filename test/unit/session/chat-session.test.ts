@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { ChatSession } from '../../../src/session/chat-session.js';
+import { ChatSession, MAX_AUTO_RESTARTS } from '../../../src/session/chat-session.js';
 import type { SessionConfig, SessionNotice } from '../../../src/session/chat-session.js';
 import { ChatStore } from '../../../src/state/chat-store.js';
 import type { ChatState } from '../../../src/state/types.js';
@@ -146,6 +146,36 @@ describe('ChatSession', () => {
       expect(t.store.state.connection).to.equal('denied');
       expect(t.fakes.clients[0].calls).to.deep.equal([]);
       expect(t.tokenStorage.length, 'the refused token is not kept').to.equal(0);
+    });
+
+    it('L1: a client that fails to start is replaced by a fresh one, with the same token, until one starts', async () => {
+      let created = 0;
+      const t = setup({
+        onClient: (c) =>
+          queueMicrotask(() =>
+            ++created <= 2 ? c.failToStart(created === 1 ? 'failed' : 'connection-lost') : c.initialize(),
+          ),
+      });
+      t.session.configure(config());
+      await ready(t.store);
+      expect(t.fakes.clients).to.have.length(3);
+      expect(t.fakes.clients.slice(0, 2).every((c) => c.isShutDown)).to.equal(true);
+      expect(t.fakes.clients[2].isShutDown).to.equal(false);
+      expect(new Set(t.fakes.clients.map((c) => c.token)).size, 'one token for all three').to.equal(1);
+      expect(t.endpoint.requests).to.have.length(1);
+      expect(t.notices.filter((n) => n.type === 'error')).to.deep.equal([]);
+      expect(t.store.state.error).to.equal(null);
+    });
+
+    it(`L1: after ${MAX_AUTO_RESTARTS} restarts the failure is shown, with a way to retry`, async () => {
+      const t = setup({ onClient: (c) => queueMicrotask(() => c.failToStart()) });
+      t.session.configure(config());
+      await waitUntil(() => t.store.state.phase === 'error');
+      expect(t.fakes.clients).to.have.length(MAX_AUTO_RESTARTS + 1);
+      expect(t.store.state.error?.code).to.equal('failed');
+      expect(t.notices.filter((n) => n.type === 'error')).to.have.length(1);
+      t.session.retry();
+      await waitUntil(() => t.fakes.clients.length > MAX_AUTO_RESTARTS + 1, 'a manual retry starts afresh');
     });
 
     it('T2: a token with a short TTL never reaches the SDK', async () => {
