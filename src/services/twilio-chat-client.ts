@@ -69,6 +69,9 @@ export function toChatMessage(message: Message): ChatMessage {
 /** twilsock errors carry the service's code in different places depending on where they failed. */
 function toServiceError(error: unknown, fallback: string): ChatServiceError {
   if (error instanceof ChatServiceError) return error;
+  if (isSdkTransportNoise(error)) {
+    return new ChatServiceError('connection-lost', 'The connection dropped before the chat service answered.');
+  }
   const e = (error ?? {}) as {
     message?: string;
     status?: number;
@@ -164,10 +167,9 @@ class TwilioChatClient implements ChatClientPort {
       }
     } catch (error) {
       // SDK quirk: a drop while the SDK fetches the channel list leaves that list rejected for
-      // good on this client; only a fresh client gets it (the session starts one).
-      if (isSdkTransportNoise(error))
-        throw new ChatServiceError('connection-lost', 'The connection dropped while loading your conversations.');
-      throw error;
+      // good on this client; only a fresh client gets it (the session starts one on
+      // 'connection-lost').
+      throw toServiceError(error, 'connect-failed');
     }
     return result;
   }
@@ -224,10 +226,13 @@ class TwilioChatClient implements ChatClientPort {
     { beforeIndex, pageSize }: { beforeIndex?: number; pageSize: number },
   ): Promise<MessagePage> {
     const channel = await this.channel(channelSid);
-    const page =
+    const page = await (
       beforeIndex === undefined
-        ? await channel.getMessages(pageSize)
-        : await channel.getMessages(pageSize, beforeIndex - 1, 'backwards');
+        ? channel.getMessages(pageSize)
+        : channel.getMessages(pageSize, beforeIndex - 1, 'backwards')
+    ).catch((error: unknown) => {
+      throw toServiceError(error, 'load-failed');
+    });
     let window = this.messages.get(channelSid);
     if (!window) this.messages.set(channelSid, (window = new Map()));
     const items = page.items.filter((m) => beforeIndex === undefined || m.index < beforeIndex);

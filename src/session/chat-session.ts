@@ -208,7 +208,9 @@ export class ChatSession {
     const generation = this.generation;
     this.store.update(() => ({ activeChannelSid: channelSid }));
     // M1/M2: before the client is ready the choice is only remembered; it is opened once ready.
-    if (!this.isReady(generation) || channelSid === null || this.store.state.messages[channelSid]) return;
+    // A window that failed to load is loaded again.
+    const existing = channelSid === null ? undefined : this.store.state.messages[channelSid];
+    if (!this.isReady(generation) || channelSid === null || (existing && !existing.error)) return;
     this.store.update((state) => patchWindow(state, channelSid, { loading: true }));
     try {
       // Opening a channel one is invited to accepts the invitation: only members read.
@@ -237,7 +239,7 @@ export class ChatSession {
     if (!generation?.client || !window || !window.hasOlder || window.loadingOlder || window.loading) return;
     const oldest = window.items[0];
     if (!oldest) return;
-    this.store.update((state) => patchWindow(state, channelSid, { loadingOlder: true }));
+    this.store.update((state) => patchWindow(state, channelSid, { loadingOlder: true, error: null }));
     try {
       const page = await generation.client.fetchMessages(channelSid, {
         beforeIndex: oldest.index,
@@ -593,6 +595,9 @@ export class ChatSession {
         if (event.state === 'connected') {
           generation.everConnected = true;
           this.resendOutbox(generation);
+          // The open channel's messages may have been cut off by the drop: load them again.
+          const active = this.store.state.activeChannelSid;
+          if (active && this.store.state.messages[active]?.error) void this.openChannel(active);
         }
         this.updateConnection();
         break;

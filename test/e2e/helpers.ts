@@ -138,6 +138,17 @@ export function requests({ identity, since }: { identity?: string; since?: numbe
   return admin<UpstreamRequest[]>('GET', `/admin/requests?${query}`);
 }
 
+/** Waits until `identity`'s client has made no upstream request for `quietMs`: its SDK is idle. */
+export async function settled(identity: string, quietMs = 300): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const mine = await requests({ identity });
+    const idle = Date.now() - (mine.length ? Date.parse(mine[mine.length - 1].time) : 0);
+    if (idle >= quietMs) return;
+    await quietPeriod(quietMs - idle);
+  }
+  throw new Error(`${identity} never settled`);
+}
+
 /** The seq of the newest upstream request so far (0 when none). */
 export async function lastSeq(): Promise<number> {
   const all = await requests();

@@ -12,6 +12,8 @@ import {
   lastSeq,
   requests,
   sdk,
+  settled,
+  deepQueryAll,
   messageBodies,
   counts,
   openPage,
@@ -145,6 +147,34 @@ describe('lifecycle (L1-L4, P4, M4)', function () {
       expect(problems(page)).to.deep.equal([]);
     });
   }
+
+  it('L1: messages cut off by a drop while a channel opens load once the connection is back', async () => {
+    const alice = uid('alice');
+    const said = ['first', 'second', 'third'].map((word) => `${word} message`);
+    const [room] = await seed([
+      { uniqueName: uid('l1-open'), members: [alice], messages: said.map((body) => ({ author: alice, body })) },
+    ]);
+    const page = await openPage({ identity: alice });
+    await waitReady(page);
+    await waitUntil(() => channelRows(page).includes(room.sid), 'the channel is listed');
+    await settled(alice);
+    const client = page.widget.client;
+    const since = await lastSeq();
+    await admin('POST', `/admin/drop?identity=${alice}&onRequest=/v3/Lists/`);
+
+    deepQueryAll<HTMLButtonElement>(page.widget, `button[data-sid="${room.sid}"]`)[0].click();
+    await waitUntil(() => said.every((text) => messageBodies(page).includes(text)), 'the messages are shown', {
+      timeout: 30_000,
+    });
+    const lost = (await requests({ identity: alice, since })).filter((r) => r.status === 'dropped');
+    expect(lost.map((r) => r.path)).to.have.length(1);
+    expect(lost[0].path).to.match(/^\/v3\/Lists\/ES\w+\/Items$/);
+    expect(page.widget.client === client, 'the same client object').to.equal(true);
+    expect(page.widget.state.messages[room.sid].error).to.equal(null);
+    expect(deepQueryAll(page.widget, 'chat-channel-view [part="error"]')).to.deep.equal([]);
+    expect(counts(messageBodies(page))).to.deep.equal(Object.fromEntries(said.map((text) => [text, 1])));
+    expect(problems(page)).to.deep.equal([]);
+  });
 
   it('L2: hidden/visible and pagehide/pageshow keep the same client, token and connection', async () => {
     const { alice, a, b } = await openPair('l2');

@@ -35,6 +35,9 @@ export class FakeClient implements ChatClientPort {
   history = new Map<string, ChatMessage[]>();
   isShutDown = false;
   failSend: ChatServiceError | null = null;
+  /** The next fetchMessages calls fail with this, as many times as `failFetchTimes`. */
+  failFetch: ChatServiceError | null = null;
+  failFetchTimes = 0;
   /** Calls to updateToken wait for this when set. */
   updateTokenGate: Promise<void> | null = null;
   private readonly readiness = deferred<void>();
@@ -101,6 +104,7 @@ export class FakeClient implements ChatClientPort {
     { beforeIndex, pageSize }: { beforeIndex?: number; pageSize: number },
   ): Promise<MessagePage> {
     this.calls.push(`fetchMessages ${channelSid} ${beforeIndex ?? 'latest'}`);
+    if (this.failFetch && this.failFetchTimes-- > 0) throw this.failFetch;
     const all = (this.history.get(channelSid) ?? []).filter((m) => beforeIndex === undefined || m.index < beforeIndex);
     const items = all.slice(-pageSize);
     return { items, hasOlder: all.length > items.length };

@@ -69,4 +69,15 @@ export const styles = css`
     background: var(--_error-bg, #fde7e7);
     color: var(--_error-fg, #8a1111);
   }
+
+  .retry {
+    margin-inline-start: 0.5em;
+    border: 1px solid currentColor;
+    border-radius: 6px;
+    padding: 0 0.6em;
+    background: none;
+    color: inherit;
+    font: inherit;
+    cursor: pointer;
+  }
 `;

@@ -145,7 +145,7 @@ export class ChatChannelViewElement extends LitElement {
     const typing = (chatState.typing[sid] ?? []).filter((who) => who !== chatState.identity);
     const disabled =
       chatState.connection === 'denied' || chatState.phase === 'error' || chatState.phase === 'logged-out';
-    const note = messages.length ? '' : loading ? s.loadingMessages : s.noMessages;
+    const note = messages.length || history?.error ? '' : loading ? s.loadingMessages : s.noMessages;
     this.rendered = {
       firstKey: messages[0]?.sid ?? null,
       lastKey: messages[messages.length - 1]?.sid ?? null,
@@ -159,7 +159,14 @@ export class ChatChannelViewElement extends LitElement {
         </button>
         <h2 part="title">${name}</h2>
       </header>
-      ${history?.error ? html`<p part="error" class="note error" role="alert">${history.error}</p>` : nothing}
+      ${
+        history?.error
+          ? html`<p part="error" class="note error" role="alert">
+              ${history.error}
+              <button part="retry-button" class="retry" @click=${this.handleRetryClick}>${s.retry}</button>
+            </p>`
+          : nothing
+      }
       <p part="status" class="note" role="status">${note}</p>
       <div
         part="log"
@@ -269,6 +276,17 @@ export class ChatChannelViewElement extends LitElement {
   private handleVisibilityChange = (): void => {
     this.markSeen();
   };
+
+  /** Loads what failed again: the latest messages, or the older page when some are loaded. */
+  private handleRetryClick(): void {
+    const sid = this.channelSid;
+    if (!sid) return;
+    this.dispatchEvent(
+      this.history()?.items.length
+        ? new ChatHistoryRequestEvent({ channelSid: sid })
+        : new ChatChannelSelectEvent({ channelSid: sid }),
+    );
+  }
 
   private handleBackClick(): void {
     this.dispatchEvent(new ChatChannelSelectEvent({ channelSid: null }));

@@ -92,10 +92,22 @@ describe('chat-channel-view', () => {
       await expect(el).to.be.accessible();
     });
 
-    it('shows a loading error', async () => {
+    it('shows a loading error with a Retry button that opens the channel again, and no "no messages"', async () => {
       const [el] = await mount(stateWith(makeHistory([], { error: 'Could not load messages.' })));
-      expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('Could not load messages.');
+      const alert = el.shadowRoot!.querySelector('[role="alert"]')!;
+      expect(alert.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Could not load messages. Retry');
+      expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal('');
       await expect(el).to.be.accessible();
+      const selected = oneEvent(el, 'chat-channel-select') as Promise<ChatChannelSelectEvent>;
+      alert.querySelector<HTMLButtonElement>('[part="retry-button"]')!.click();
+      expect((await selected).channelSid).to.equal('CH1');
+    });
+
+    it('Retry after older messages failed asks for the older page again', async () => {
+      const [el] = await mount(stateWith(makeHistory(range(30, 59), { hasOlder: true, error: 'Dropped.' })));
+      const requested = oneEvent(el, 'chat-history-request') as Promise<ChatHistoryRequestEvent>;
+      el.shadowRoot!.querySelector<HTMLButtonElement>('[part="retry-button"]')!.click();
+      expect((await requested).channelSid).to.equal('CH1');
     });
 
     it('shows who is typing, without the visitor', async () => {

@@ -478,6 +478,44 @@ describe('ChatSession', () => {
       ]);
     });
 
+    it('J4: messages cut off by a drop load again when the connection is back, or when asked', async () => {
+      const t = await withHistory(40);
+      const lost = new ChatServiceError('connection-lost', 'The connection dropped before the chat service answered.');
+      t.client.failFetch = lost;
+      t.client.failFetchTimes = 1;
+      await t.session.openChannel('CH1');
+      expect(t.store.state.messages.CH1.error).to.equal(lost.message);
+      expect(t.store.state.messages.CH1.items).to.deep.equal([]);
+      t.client.emit({ type: 'connection', state: 'connecting' });
+      t.client.emit({ type: 'connection', state: 'connected' });
+      await waitUntil(() => t.store.state.messages.CH1.items.length === 30, 'loaded after the reconnect');
+      expect(t.store.state.messages.CH1.error).to.equal(null);
+
+      // An older page cut off the same way: asked for again (the view's Retry button), it loads.
+      t.client.failFetchTimes = 1;
+      await t.session.loadOlder('CH1');
+      expect(t.store.state.messages.CH1.error).to.equal(lost.message);
+      await t.session.loadOlder('CH1');
+      expect(t.store.state.messages.CH1.items).to.have.length(40);
+      expect(t.store.state.messages.CH1.error).to.equal(null);
+
+      // Opening a channel that failed asks again; one that loaded does not.
+      t.client.failFetchTimes = 1;
+      await t.session.openChannel('CH2');
+      expect(t.store.state.messages.CH2.error).to.equal(lost.message);
+      await t.session.openChannel('CH2');
+      await t.session.openChannel('CH1');
+      expect(t.client.calls.filter((c) => c.startsWith('fetchMessages'))).to.deep.equal([
+        'fetchMessages CH1 latest',
+        'fetchMessages CH1 latest',
+        'fetchMessages CH1 10',
+        'fetchMessages CH1 10',
+        'fetchMessages CH2 latest',
+        'fetchMessages CH2 latest',
+      ]);
+      expect(t.store.state.messages.CH2.error).to.equal(null);
+    });
+
     it('J4: added messages are deduplicated by index; updates and removals apply to the loaded window', async () => {
       const t = await withHistory(5);
       await t.session.openChannel('CH1');
