@@ -786,8 +786,9 @@ export class ChatSession {
           // It leaves the outbox when messageAdded echoes it (same clientId).
         } catch (error) {
           if (!this.isCurrent(generation)) break;
-          if (generation.sdkState !== 'connected') {
-            // Lost with the connection: sent again after the reconnect, unless the replay shows it arrived.
+          if (generation.sdkState !== 'connected' || isConnectionLost(error)) {
+            // Lost with the connection: sent again after the reconnect, unless the replay shows it
+            // arrived. (The SDK may reject the request before it reports the connection state.)
             sentIds.delete(next.clientId!);
             break;
           }
@@ -866,6 +867,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+const isConnectionLost = (error: unknown) => error instanceof ChatServiceError && error.code === 'connection-lost';
 
 function toErrorInfo(error: unknown, fallbackCode: string): ChatErrorInfo {
   if (error instanceof ChatServiceError) return { code: error.code, message: error.message };

@@ -176,6 +176,35 @@ describe('lifecycle (L1-L4, P4, M4)', function () {
     expect(problems(page)).to.deep.equal([]);
   });
 
+  it('L1: a message whose send was cut off by a drop is sent once the connection is back, exactly once', async () => {
+    const { alice, a, b } = await openPair('l1-send');
+    const channelSid = a.widget.state.activeChannelSid!;
+    await settled(alice);
+    const client = a.widget.client;
+    const service = (await requests({ identity: alice }))
+      .find((r) => r.path.startsWith('/Client/v1/Services/'))!
+      .path.split('/')[4];
+    const since = await lastSeq();
+    await admin(
+      'POST',
+      `/admin/drop?identity=${alice}&onRequest=/Client/v1/Services/${service}/Conversations/${channelSid}/Messages`,
+    );
+
+    await typeAndSend(a, 'cut off on its way');
+    await waitUntil(() => messageBodies(b).includes('cut off on its way'), 'bob gets it', { timeout: 30_000 });
+    await waitUntil(() => (a.widget.state.outbox[channelSid] ?? []).length === 0, 'alice sees it sent', {
+      timeout: 10_000,
+    });
+    await quietPeriod(1500);
+    const lost = (await requests({ identity: alice, since })).filter((r) => r.status === 'dropped');
+    expect(lost.map((r) => r.method)).to.deep.equal(['POST']);
+    expect(counts(messageBodies(a))['cut off on its way']).to.equal(1);
+    expect(counts(messageBodies(b))['cut off on its way']).to.equal(1);
+    expect(a.widget.client === client, 'the same client object').to.equal(true);
+    expect(events(a, 'chat-error')).to.deep.equal([]);
+    expect(problems(a)).to.deep.equal([]);
+  });
+
   it('L2: hidden/visible and pagehide/pageshow keep the same client, token and connection', async () => {
     const { alice, a, b } = await openPair('l2');
     const client = a.widget.client;

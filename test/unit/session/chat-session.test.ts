@@ -596,6 +596,25 @@ describe('ChatSession', () => {
       expect(t.store.state.outbox.CH1).to.equal(undefined);
     });
 
+    it('outbox: a send cut off by a drop, rejected before the state changes, waits for the reconnect', async () => {
+      const t = await withHistory(0);
+      await t.session.openChannel('CH1');
+      let attempts = 0;
+      const sendMessage = t.client.sendMessage.bind(t.client);
+      t.client.sendMessage = async (sid, body, clientId) => {
+        if (++attempts === 1) throw new ChatServiceError('connection-lost', 'The connection dropped.');
+        return sendMessage(sid, body, clientId);
+      };
+      t.session.send('CH1', 'on its way');
+      await waitUntil(() => attempts === 1);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(t.store.state.outbox.CH1.map((m) => m.pending)).to.deep.equal(['sending']);
+      expect(t.notices.filter((n) => n.type === 'error')).to.deep.equal([]);
+      t.client.emit({ type: 'connection', state: 'connecting' });
+      t.client.emit({ type: 'connection', state: 'connected' });
+      await waitUntil(() => attempts === 2, 'sent again after the reconnect');
+    });
+
     it('outbox: a refused send is marked failed and can be retried', async () => {
       const t = await withHistory(0);
       t.client.failSend = new ChatServiceError('forbidden', 'Forbidden', { status: 403 });
