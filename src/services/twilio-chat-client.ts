@@ -288,7 +288,9 @@ class TwilioChatClient implements ChatClientPort {
   }
 
   async advanceConsumed(channelSid: string, index: number): Promise<void> {
-    await (await this.channel(channelSid)).advanceLastConsumedMessageIndex(index);
+    await (await this.channel(channelSid)).advanceLastConsumedMessageIndex(index).catch((error: unknown) => {
+      throw toServiceError(error, 'consume-failed');
+    });
   }
 
   async updateToken(token: string): Promise<void> {

@@ -79,6 +79,10 @@ interface Generation {
   files: Map<string, File>;
   /** Media SIDs whose URL was asked for. */
   mediaRequests: Set<string>;
+  /** The highest message index the visitor has seen, per channel SID (J5). */
+  readonly seen: Map<string, number>;
+  /** Work cut off by a drop, done again on the next `connected` (by key, so once each). */
+  readonly onReconnect: Map<string, () => void>;
   /** How many fresh clients were started in a row after restartable failures. */
   readonly restarts: number;
 }
@@ -230,6 +234,12 @@ export class ChatSession {
     } catch (error) {
       if (!this.isCurrent(generation)) return;
       this.store.update((state) => patchWindow(state, channelSid, { loading: false, error: messageOf(error) }));
+      // Cut off by a drop: loaded again once the connection is back, if still open.
+      if (isConnectionLost(error)) {
+        generation.onReconnect.set(`open ${channelSid}`, () => {
+          if (this.store.state.activeChannelSid === channelSid) void this.openChannel(channelSid);
+        });
+      }
     }
   }
 
@@ -383,6 +393,12 @@ export class ChatSession {
     if (!generation?.client || !channel || channel.status !== 'joined') return;
     if ((channel.lastConsumedMessageIndex ?? -1) >= index) return;
     this.store.update((state) => patchChannel(state, channelSid, { lastConsumedMessageIndex: index }));
+    generation.seen.set(channelSid, Math.max(generation.seen.get(channelSid) ?? -1, index));
+    this.sendHorizon(generation, channelSid);
+  }
+
+  /** Sends the channel's read horizon as it stands in the state, one call at a time (J5). */
+  private sendHorizon(generation: Generation, channelSid: string): void {
     if (generation.consuming.has(channelSid)) return;
     const run = async (): Promise<void> => {
       let sent = -1;
@@ -390,7 +406,14 @@ export class ChatSession {
         const target = this.store.state.channels.find((c) => c.sid === channelSid)?.lastConsumedMessageIndex ?? -1;
         if (target <= sent || !this.isCurrent(generation) || !generation.client) break;
         sent = target;
-        await generation.client.advanceConsumed(channelSid, target).catch(() => undefined);
+        try {
+          await generation.client.advanceConsumed(channelSid, target);
+        } catch (error) {
+          // Cut off by a drop: the service would keep an old horizon (a badge back on reload).
+          if (isConnectionLost(error))
+            generation.onReconnect.set(`horizon ${channelSid}`, () => this.sendHorizon(generation, channelSid));
+          break;
+        }
       }
     };
     // Deleted in a later microtask, so even a run that ends at once is removed after it was set.
@@ -430,6 +453,8 @@ export class ChatSession {
       sentIds: new Set(),
       files: new Map(),
       mediaRequests: new Set(),
+      seen: new Map(),
+      onReconnect: new Map(),
       restarts,
     };
     this.generation = generation;
@@ -526,7 +551,9 @@ export class ChatSession {
       this.store.update((state) => upsertChannels(state, [{ ...channel, status: 'joined' }]));
       await this.openChannel(channel.sid);
     } catch (error) {
-      if (this.isCurrent(generation)) {
+      if (this.isCurrent(generation) && isConnectionLost(error)) {
+        generation.onReconnect.set('configured channel', () => void this.openConfiguredChannel(generation));
+      } else if (this.isCurrent(generation)) {
         this.reportError(
           {
             code: 'channel-unavailable',
@@ -595,9 +622,9 @@ export class ChatSession {
         if (event.state === 'connected') {
           generation.everConnected = true;
           this.resendOutbox(generation);
-          // The open channel's messages may have been cut off by the drop: load them again.
-          const active = this.store.state.activeChannelSid;
-          if (active && this.store.state.messages[active]?.error) void this.openChannel(active);
+          const retries = [...generation.onReconnect.values()];
+          generation.onReconnect.clear();
+          for (const retry of retries) retry();
         }
         this.updateConnection();
         break;
@@ -609,9 +636,18 @@ export class ChatSession {
         this.updateConnection();
         void this.refreshToken(generation);
         break;
-      case 'channel':
+      case 'channel': {
         this.store.update((state) => upsertChannels(state, [event.channel]));
+        // The SDK may still report an older horizon than the visitor has seen (a horizon cut off
+        // by a drop): keep what was seen, and send it.
+        const sid = event.channel.sid;
+        const seen = generation.seen.get(sid) ?? -1;
+        if ((event.channel.lastConsumedMessageIndex ?? -1) < seen) {
+          this.store.update((state) => patchChannel(state, sid, { lastConsumedMessageIndex: seen }));
+          this.sendHorizon(generation, sid);
+        }
         break;
+      }
       case 'channel-removed':
         this.store.update((state) => removeChannel(state, event.channelSid));
         break;

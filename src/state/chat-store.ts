@@ -47,7 +47,8 @@ export function upsertChannels(state: ChatState, channels: readonly ChatChannel[
   const bySid = new Map(state.channels.map((channel) => [channel.sid, channel]));
   for (const channel of channels) {
     const known = bySid.get(channel.sid);
-    // The horizon only moves forward locally until the service says otherwise (optimistic read).
+    // The service's read horizon is taken as it comes; the session re-applies what the visitor has
+    // already seen when the service is behind (J5).
     bySid.set(channel.sid, known ? mergeChannel(known, channel) : channel);
   }
   return { channels: Object.freeze([...bySid.values()].sort(compareChannels)) };

@@ -205,6 +205,45 @@ describe('lifecycle (L1-L4, P4, M4)', function () {
     expect(problems(a)).to.deep.equal([]);
   });
 
+  it('L1, J5: a read horizon cut off by a drop reaches the service after the reconnect', async () => {
+    const { alice, a, b } = await openPair('l1-seen');
+    const channelSid = a.widget.state.activeChannelSid!;
+    await settled(alice);
+    const service = (await requests({ identity: alice }))
+      .find((r) => r.path.startsWith('/Client/v1/Services/'))!
+      .path.split('/')[4];
+    const since = await lastSeq();
+    await admin(
+      'POST',
+      `/admin/drop?identity=${alice}&onRequest=/Client/v1/Services/${service}/Users/${alice}/Conversations/${channelSid}`,
+    );
+
+    // Bob writes; alice has the channel open at the bottom, so she reads it at once.
+    await typeAndSend(b, 'read while the network blinks');
+    await waitUntil(() => messageBodies(a).includes('read while the network blinks'), 'alice sees it', {
+      timeout: 15_000,
+    });
+    await waitUntil(
+      async () => (await requests({ identity: alice, since })).some((r) => r.status === 'dropped'),
+      'the horizon request was lost',
+    );
+    await waitUntil(() => a.widget.state.connection === 'connected', 'alice reconnected', { timeout: 30_000 });
+    await waitUntil(
+      async () =>
+        (await requests({ identity: alice, since })).some(
+          (r) => r.method === 'POST' && r.path.endsWith(`/Conversations/${channelSid}`) && r.status === 200,
+        ),
+      'the horizon is sent again',
+      { timeout: 15_000 },
+    );
+
+    // What the service kept is what a reload shows: nothing unread.
+    const again = await a.reload();
+    await waitReady(again);
+    expect(again.widget.state.unreadTotal).to.equal(0);
+    expect(problems(again)).to.deep.equal([]);
+  });
+
   it('L2: hidden/visible and pagehide/pageshow keep the same client, token and connection', async () => {
     const { alice, a, b } = await openPair('l2');
     const client = a.widget.client;

@@ -693,6 +693,89 @@ describe('ChatSession', () => {
     });
   });
 
+  describe('work cut off by a drop', () => {
+    const lost = () => new ChatServiceError('connection-lost', 'The connection dropped.');
+    const reconnect = (client: FakeClient) => {
+      client.emit({ type: 'connection', state: 'connecting' });
+      client.emit({ type: 'connection', state: 'connected' });
+    };
+
+    it('J5: a read horizon cut off is sent again after the reconnect, once', async () => {
+      const t = setup({
+        onClient: (c) => {
+          c.channels = [channel('CH1', { lastMessageIndex: 4, lastConsumedMessageIndex: 1 })];
+          queueMicrotask(() => c.initialize());
+        },
+      });
+      t.session.configure(config());
+      await ready(t.store);
+      const [client] = t.fakes.clients;
+      const advance = client.advanceConsumed.bind(client);
+      let failures = 1;
+      client.advanceConsumed = async (sid, index) => {
+        await advance(sid, index);
+        if (failures-- > 0) throw lost();
+      };
+      t.session.markSeen('CH1', 4);
+      await waitUntil(() => client.calls.includes('advanceConsumed CH1 4'));
+      await new Promise((r) => setTimeout(r, 10)); // the reconnect comes after the failure
+      reconnect(client);
+      reconnect(client);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(client.calls.filter((c) => c.startsWith('advanceConsumed'))).to.deep.equal([
+        'advanceConsumed CH1 4',
+        'advanceConsumed CH1 4',
+      ]);
+    });
+
+    it('J5: what the visitor has seen stays read when the SDK reports an older horizon, and is sent', async () => {
+      const t = setup({
+        onClient: (c) => {
+          c.channels = [channel('CH1', { lastMessageIndex: 4, lastConsumedMessageIndex: 1 })];
+          queueMicrotask(() => c.initialize());
+        },
+      });
+      t.session.configure(config());
+      await ready(t.store);
+      const [client] = t.fakes.clients;
+      t.session.markSeen('CH1', 4);
+      await waitUntil(() => client.calls.includes('advanceConsumed CH1 4'));
+      await new Promise((r) => setTimeout(r, 10));
+      client.emit({ type: 'channel', channel: channel('CH1', { lastMessageIndex: 4, lastConsumedMessageIndex: 1 }) });
+      expect(t.store.state.unreadTotal).to.equal(0);
+      await waitUntil(() => client.calls.filter((c) => c === 'advanceConsumed CH1 4').length === 2, 'sent again');
+      // A horizon the service has moved further is taken as it is.
+      client.emit({ type: 'channel', channel: channel('CH1', { lastMessageIndex: 6, lastConsumedMessageIndex: 5 }) });
+      expect(t.store.state.channels[0].lastConsumedMessageIndex).to.equal(5);
+      expect(t.store.state.unreadTotal).to.equal(1);
+    });
+
+    it('the configured channel, cut off while opening, opens after the reconnect with no error shown', async () => {
+      const t = setup({
+        onClient: (c) => {
+          c.channels = [channel('CHg', { uniqueName: 'general', status: 'notParticipating' })];
+          const find = c.findChannel.bind(c);
+          let failures = 1;
+          c.findChannel = async (name) => {
+            if (failures-- > 0) throw lost();
+            return find(name);
+          };
+          queueMicrotask(() => c.initialize());
+        },
+      });
+      t.session.configure(config({ channel: 'general' }));
+      await ready(t.store);
+      const [client] = t.fakes.clients;
+      await new Promise((r) => setTimeout(r, 20));
+      expect(t.store.state.error).to.equal(null);
+      expect(client.calls).to.not.include('joinChannel CHg');
+      reconnect(client);
+      await waitUntil(() => client.calls.includes('fetchMessages CHg latest'), 'opened after the reconnect');
+      expect(client.calls).to.include('joinChannel CHg');
+      expect(t.notices.filter((n) => n.type === 'error')).to.deep.equal([]);
+    });
+  });
+
   describe('push (P1-P3)', () => {
     it('P1: registers once per identity and token, across restarts', async () => {
       const t = setup();
