@@ -157,14 +157,10 @@ class TwilioChatClient implements ChatClientPort {
     await this.readyPromise;
     const result: ChatChannel[] = [];
     try {
-      let page: ChannelPage | null = await this.sdkClient.getSubscribedChannels();
-      while (page) {
-        for (const channel of page.items) {
-          this.channels.set(channel.sid, channel);
-          result.push(toChatChannel(channel));
-        }
-        page = page.hasNextPage ? await page.nextPage() : null;
-      }
+      await this.forEachSubscribedChannel((channel) => {
+        this.channels.set(channel.sid, channel);
+        result.push(toChatChannel(channel));
+      });
     } catch (error) {
       // SDK quirk: a drop while the SDK fetches the channel list leaves that list rejected for
       // good on this client; only a fresh client gets it (the session starts one on
@@ -172,6 +168,15 @@ class TwilioChatClient implements ChatClientPort {
       throw toServiceError(error, 'connect-failed');
     }
     return result;
+  }
+
+  /** Pages through every subscribed channel (J3: all of it, not the first page). */
+  private async forEachSubscribedChannel(visit: (channel: Channel) => void): Promise<void> {
+    let page: ChannelPage | null = await this.sdkClient.getSubscribedChannels();
+    while (page && !this.isShutDown) {
+      page.items.forEach(visit);
+      page = page.hasNextPage ? await page.nextPage() : null;
+    }
   }
 
   /**
@@ -184,15 +189,11 @@ class TwilioChatClient implements ChatClientPort {
     this.relisting = true;
     try {
       await this.channelsLoading;
-      let page: ChannelPage | null = await this.sdkClient.getSubscribedChannels();
-      while (page && !this.isShutDown) {
-        for (const channel of page.items) {
-          if (this.channels.has(channel.sid)) continue;
-          this.channels.set(channel.sid, channel);
-          this.emit({ type: 'channel', channel: toChatChannel(channel) });
-        }
-        page = page.hasNextPage ? await page.nextPage() : null;
-      }
+      await this.forEachSubscribedChannel((channel) => {
+        if (this.channels.has(channel.sid)) return;
+        this.channels.set(channel.sid, channel);
+        this.emit({ type: 'channel', channel: toChatChannel(channel) });
+      });
     } catch {
       // The next reconnect tries again; the first listing reports its own failure.
     } finally {
