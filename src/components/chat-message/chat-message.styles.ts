@@ -111,6 +111,11 @@ export const styles = css`
     padding: 0.1em 0.5em;
   }
 
+  header .actions {
+    margin: 0 0 0 auto;
+    font-size: 1em;
+  }
+
   .actions .danger {
     background: var(--_error-bg, #fde7e7);
     color: var(--_error-fg, #8a1111);

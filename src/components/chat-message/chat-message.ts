@@ -116,6 +116,7 @@ export class ChatMessageElement extends LitElement {
           >${formatTime(created)}</time
         >
         ${edited && !message.pending ? html`<span part="edited" class="edited">${s.edited}</span>` : nothing}
+        ${this.renderActions()}
       </header>
       ${this.mode === 'edit' ? this.renderEditor() : this.renderBody(body)}
       ${message.media ? this.renderMedia(message.media) : nothing} ${this.renderStatus()}
@@ -191,11 +192,17 @@ export class ChatMessageElement extends LitElement {
         <button class="cancel-delete-button" @click=${this.cancel}>${s.cancel}</button>
       </div>`;
     }
+    return nothing;
+  }
+
+  /** Edit and Delete sit in the header row, shown on hover or focus: no row of their own. */
+  private renderActions() {
     if (this.mode !== 'view' || !this.canChange()) return nothing;
-    return html`<div part="actions" class="actions hover">
-      <button class="edit-button" ?hidden=${!message.body} @click=${this.handleEditClick}>${s.edit}</button>
+    const s = this.strings;
+    return html`<span part="actions" class="actions hover">
+      <button class="edit-button" ?hidden=${!this.message!.body} @click=${this.handleEditClick}>${s.edit}</button>
       <button class="delete-button" @click=${this.handleDeleteClick}>${s.delete}</button>
-    </div>`;
+    </span>`;
   }
 
   private canChange(): boolean {

@@ -204,6 +204,14 @@ describe('chat-message', () => {
       expect(buttons(mine)).to.deep.equal(['Edit', 'Delete']);
     });
 
+    it('Edit and Delete sit in the header row: an own message is no taller for them', async () => {
+      const [mine, theirs] = await Promise.all([show(makeMessage(1), true), show(makeMessage(1), false)]);
+      expect(part(mine, 'actions')!.parentElement!.localName).to.equal('header');
+      const height = (el: ChatMessageElement) => part(el, 'message')!.getBoundingClientRect().height;
+      // The header line may grow by the buttons' borders, never by a row of its own.
+      expect(height(mine) - height(theirs)).to.be.below(part(theirs, 'body')!.getBoundingClientRect().height);
+    });
+
     it('edits inline: Enter saves the new text', async () => {
       const el = await show(makeMessage(4, { author: 'alice', body: 'tpyo' }), true);
       button(el, 'Edit')!.click();
