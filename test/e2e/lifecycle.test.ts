@@ -102,6 +102,7 @@ describe('lifecycle (L1-L4, P4, M4)', function () {
 
   it('L1: a drop while the SDK fetches in the background leaves the host page no error, and loses nothing', async () => {
     const { alice, a, b } = await openPair('l1-bg');
+    await settled(alice);
     const client = a.widget.client;
     // The network goes down exactly when alice's SDK fetches a channel she was just added to: a
     // request the SDK starts by itself and awaits nowhere.
