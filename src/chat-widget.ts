@@ -43,6 +43,7 @@ import { styles } from './chat-widget.styles.js';
 const VIEW_PARTS = [
   'header:channel-header',
   'error:channel-error',
+  'retry-button:channel-retry-button',
   'status:channel-status',
   ...'back-button title log loading-older message own author time body link attachment image message-status edited actions edit-input typing composer composer-input send-button attach-button'.split(
     ' ',
@@ -93,6 +94,7 @@ const jsonObjectConverter = {
  * @csspart message - A message (also `own`, `author`, `time`, `body`, `link`, `attachment`, `edited`, `actions`).
  * @csspart composer - The message composer (also `composer-input`, `send-button`).
  * @csspart channel-header - The header of an opened channel (also `back-button`, `title`, `log`, `typing`).
+ * @csspart channel-error - An error loading a channel's messages, with its `channel-retry-button`.
  *
  * @cssprop [--chat-widget-accent=#2563eb] - Accent colour of buttons and own messages.
  * @cssprop [--chat-widget-bg=Canvas] - Panel background.

@@ -48,6 +48,7 @@ interface ScrollSnapshot {
  * @csspart log - The scrolling message history.
  * @csspart status - The loading and empty messages.
  * @csspart error - An error loading the history.
+ * @csspart retry-button - The Retry button in that error.
  * @csspart loading-older - The "loading older messages" line at the top of the history.
  * @csspart message - Re-exported from each `chat-message`, with `own`, `author`, `time`, `body`,
  * `link`, `attachment`, `message-status`, `edited`, `actions`, `edit-input`.
