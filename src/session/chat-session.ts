@@ -190,12 +190,13 @@ export class ChatSession {
     const cameBack = online && !this.networkOnline;
     this.networkOnline = online;
     this.updateConnection();
-    // A start that failed for want of a network (token endpoint, SDK chunk) is tried again.
+    // A start that failed for want of a network (token endpoint, SDK chunk, the SDK's first
+    // connection) is tried again.
     const code = this.store.state.error?.code;
     if (
       cameBack &&
       this.store.state.phase === 'error' &&
-      (code === 'token-fetch-failed' || code === 'sdk-load-failed')
+      (code === 'token-fetch-failed' || code === 'sdk-load-failed' || (!!code && RESTARTABLE.has(code)))
     ) {
       this.retry();
     }

@@ -178,6 +178,18 @@ describe('ChatSession', () => {
       await waitUntil(() => t.fakes.clients.length > MAX_AUTO_RESTARTS + 1, 'a manual retry starts afresh');
     });
 
+    it('L1: a start the SDK gave up on is tried again when the browser is back online', async () => {
+      let failing = true;
+      const t = setup({ onClient: (c) => queueMicrotask(() => (failing ? c.failToStart() : c.initialize())) });
+      t.session.setNetworkOnline(false);
+      t.session.configure(config());
+      await waitUntil(() => t.store.state.phase === 'error');
+      failing = false;
+      t.session.setNetworkOnline(true);
+      await ready(t.store);
+      expect(t.fakes.clients).to.have.length(MAX_AUTO_RESTARTS + 2);
+    });
+
     it('T2: a token with a short TTL never reaches the SDK', async () => {
       const t = setup({ ttl: 120 });
       t.session.configure(config());
