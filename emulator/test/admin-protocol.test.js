@@ -287,9 +287,10 @@ test('admin: an armed drop loses the next matching request with its connection',
   assert.deepEqual(await t.admin('POST', '/admin/drop?identity=alice&onRequest=/v3/Lists/'), { armed: 2, holdMs: 0 });
   const seq = (await t.admin('DELETE', '/admin/requests')).seq;
   const away = once(alice, 'connectionStateChanged', (s) => s === 'connecting');
+  const back = once(alice, 'connectionStateChanged', (s) => s === 'connected', 10000);
   await assert.rejects(ch.getMessages(), /disconnected/);
   await away;
-  await once(alice, 'connectionStateChanged', (s) => s === 'connected', 10000);
+  await back;
   const mine = await t.admin('GET', `/admin/requests?since=${seq}&identity=alice`);
   assert.equal(mine.filter((r) => r.status === 'dropped').length, 1);
   assert.match(mine.find((r) => r.status === 'dropped').path, /^\/v3\/Lists\/ES\w+\/Items$/);

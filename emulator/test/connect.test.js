@@ -106,8 +106,9 @@ test('(h) updateToken while connected; token_about_to_expire and close at expiry
   const bob = await t.client('bob');
   const ch = await bob.createChannel({ uniqueName: 'after-expiry' });
   await ch.join();
+  const joined = once(alice, 'channelJoined', (c) => c.sid === ch.sid);
   await ch.add('alice');
-  const aliceCh = await once(alice, 'channelJoined', (c) => c.sid === ch.sid);
+  const aliceCh = await joined;
   await aliceCh.getMessages();
   const got = once(aliceCh, 'messageAdded');
   await ch.sendMessage('welcome back');
