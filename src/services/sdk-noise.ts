@@ -3,11 +3,12 @@
  * re-subscription after a reconnect) and awaits some of those promises nowhere. When the network
  * drops or the client shuts down while such a request is in flight, twilsock rejects it and
  * twilio-sync wraps the rejection as `SyncError: disconnected (status: 0, code: 0)` (chat's own
- * requests leave it a bare `TwilsockError: disconnected`): an unhandled
+ * requests leave it a bare `TwilsockError: disconnected`; requests still queued when a client is
+ * shut down as it initializes get `TransportUnavailableError: Unable to connect: …`): an unhandled
  * rejection on the host page, although the SDK (or the widget, see the session's restarts) recovers.
  * Those, and only those, are kept out of the host page's console while a widget's client is alive.
  */
-const TRANSPORT_FAILURES = /^(?:disconnected|Twilsock: request cancelled by user)$/;
+const TRANSPORT_FAILURES = /^(?:disconnected|Twilsock: request cancelled by user|Unable to connect: .+)$/;
 const SYNC_TRANSPORT_FAILURES = /^(?:disconnected|Twilsock: request cancelled by user) \(status: 0, code: 0\)$/;
 
 /**

@@ -55,6 +55,9 @@ describe('SDK transport noise', () => {
     expect(isSdkTransportNoise(new SyncErrorShape('Twilsock: request cancelled by user'))).to.equal(true);
     expect(isSdkTransportNoise(new TwilsockErrorShape('disconnected'))).to.equal(true);
     expect(isSdkTransportNoise(new TwilsockErrorShape('Twilsock: request cancelled by user'))).to.equal(true);
+    expect(isSdkTransportNoise(new TwilsockErrorShape('Unable to connect: Connection is not initialized'))).to.equal(
+      true,
+    );
     expect(isSdkTransportNoise(new SyncErrorShape('Forbidden'))).to.equal(false);
     expect(isSdkTransportNoise(new TwilsockErrorShape('Transport failure: 500'))).to.equal(false);
     expect(isSdkTransportNoise(new Error('disconnected'))).to.equal(false);
