@@ -149,6 +149,13 @@ export async function settled(identity: string, quietMs = 300): Promise<void> {
   throw new Error(`${identity} never settled`);
 }
 
+/** The chat REST prefix `identity`'s SDK uses, `/Client/v1/Services/IS…`, read off its requests. */
+export async function chatServicePath(identity: string): Promise<string> {
+  const chat = (await requests({ identity })).find((r) => r.path.startsWith('/Client/v1/Services/'));
+  if (!chat) throw new Error(`${identity} made no chat request yet`);
+  return chat.path.split('/').slice(0, 5).join('/');
+}
+
 /** The seq of the newest upstream request so far (0 when none). */
 export async function lastSeq(): Promise<number> {
   const all = await requests();

@@ -9,6 +9,7 @@ import {
   deepText,
   events,
   channelRows,
+  chatServicePath,
   lastSeq,
   requests,
   sdk,
@@ -182,14 +183,9 @@ describe('lifecycle (L1-L4, P4, M4)', function () {
     const channelSid = a.widget.state.activeChannelSid!;
     await settled(alice);
     const client = a.widget.client;
-    const service = (await requests({ identity: alice }))
-      .find((r) => r.path.startsWith('/Client/v1/Services/'))!
-      .path.split('/')[4];
+    const service = await chatServicePath(alice);
     const since = await lastSeq();
-    await admin(
-      'POST',
-      `/admin/drop?identity=${alice}&onRequest=/Client/v1/Services/${service}/Conversations/${channelSid}/Messages`,
-    );
+    await admin('POST', `/admin/drop?identity=${alice}&onRequest=${service}/Conversations/${channelSid}/Messages`);
 
     await typeAndSend(a, 'cut off on its way');
     await waitUntil(() => messageBodies(b).includes('cut off on its way'), 'bob gets it', { timeout: 30_000 });
@@ -210,13 +206,11 @@ describe('lifecycle (L1-L4, P4, M4)', function () {
     const { alice, a, b } = await openPair('l1-seen');
     const channelSid = a.widget.state.activeChannelSid!;
     await settled(alice);
-    const service = (await requests({ identity: alice }))
-      .find((r) => r.path.startsWith('/Client/v1/Services/'))!
-      .path.split('/')[4];
+    const service = await chatServicePath(alice);
     const since = await lastSeq();
     await admin(
       'POST',
-      `/admin/drop?identity=${alice}&onRequest=/Client/v1/Services/${service}/Users/${alice}/Conversations/${channelSid}`,
+      `/admin/drop?identity=${alice}&onRequest=${service}/Users/${alice}/Conversations/${channelSid}`,
     );
 
     // Bob writes; alice has the channel open at the bottom, so she reads it at once.
