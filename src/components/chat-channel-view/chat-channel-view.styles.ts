@@ -70,14 +70,10 @@ export const styles = css`
     color: var(--_error-fg, #8a1111);
   }
 
+  /* The shared button base (tokens.styles.ts) does the rest. */
   .retry {
     margin-inline-start: 0.5em;
-    border: 1px solid currentColor;
-    border-radius: 6px;
+    border-color: currentColor;
     padding: 0 0.6em;
-    background: none;
-    color: inherit;
-    font: inherit;
-    cursor: pointer;
   }
 `;

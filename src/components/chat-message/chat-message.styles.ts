@@ -112,7 +112,8 @@ export const styles = css`
   }
 
   header .actions {
-    margin: 0 0 0 auto;
+    margin: 0;
+    margin-inline-start: auto;
     font-size: 1em;
   }
 
