@@ -93,6 +93,7 @@ test('(h) updateToken while connected; token_about_to_expire and close at expiry
   await warned;
   // … and 3 minutes later the token has expired: close 410 → tokenExpired
   const expired = once(alice, 'tokenExpired');
+  await t.settle(alice);
   await t.admin('POST', '/admin/clock?advanceMs=180000');
   await expired;
   // The SDK waits 3 s in waitSocketClosed; updateToken inside that window never settles, so wait for it.
@@ -120,6 +121,9 @@ test('(h) updateToken while connected; token_about_to_expire and close at expiry
 
 test('(h) /admin/expire: warn then close on demand', async () => {
   const alice = await t.client('alice');
+  // Requests the SDK still has queued when the expiry closes the socket are rejected with
+  // "Unable to connect", awaited by no one: expire a settled client.
+  await t.settle(alice);
   const warned = once(alice, 'tokenAboutToExpire');
   assert.deepEqual(await t.admin('POST', '/admin/expire?identity=alice&phase=warn'), { affected: 1, phase: 'warn' });
   await warned;
